@@ -1,0 +1,387 @@
+//! [`SnapshotBuilder`]: validates hubs and writes snapshot files.
+
+mod order;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use h3o::{LatLng, Resolution};
+use rayon::prelude::*;
+
+use crate::bytes::AlignedBytes;
+use crate::error::{BuildError, Location, RecordProblem};
+use crate::format::hubs::{Columns, UNKNOWN_TIME};
+use crate::format::meta::{Meta, CELL_RESOLUTION, MAX_CATEGORIES, MAX_HUBS};
+use crate::format::tree::LEAF_SIZE;
+use crate::format::{cells, header, hubs, meta, strings, tree, SectionKind};
+use crate::hub::{Hub, HubFlags, MAX_NAME_BYTES, MAX_SLUG_BYTES};
+use crate::sphere::{quantize, Quantized};
+
+/// Collects hubs, checks each one as it arrives, and writes a snapshot.
+///
+/// ```
+/// use hubdex::{Hub, Nearest, Snapshot, SnapshotBuilder};
+///
+/// let mut builder = SnapshotBuilder::new();
+/// builder.add_hub(Hub::new(1, "Lisbon Photo Walks", 38.7223, -9.1393))?;
+/// builder.add_hub(Hub::new(2, "Porto Rustaceans", 41.1579, -8.6291))?;
+/// let snapshot = Snapshot::from_bytes(builder.to_bytes()?)?;
+/// let hits = snapshot.nearest(&Nearest::new(40.0, -8.5).k(1))?;
+/// assert_eq!(hits[0].id, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct SnapshotBuilder {
+    as_of: Option<i64>,
+    hubs: Vec<Pending>,
+    origins: Vec<Origin>,
+    files: Vec<PathBuf>,
+    slugs: Vec<String>,
+    slug_index: HashMap<String, u8>,
+}
+
+#[derive(Debug)]
+struct Pending {
+    id: u64,
+    coords: [i32; 2],
+    categories: u64,
+    flags: u8,
+    members: u32,
+    created: i64,
+    name: Box<str>,
+}
+
+/// Where a pending hub came from, compactly: an index into `files` and a line.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
+    file: Option<u32>,
+    line: Option<u64>,
+}
+
+impl SnapshotBuilder {
+    /// An empty builder whose `as_of` is the time of the build.
+    pub fn new() -> SnapshotBuilder {
+        SnapshotBuilder::default()
+    }
+
+    /// Sets the build's reference time (unix seconds); activity and health figures are
+    /// relative to it. Defaults to the time [`to_bytes`](Self::to_bytes) runs.
+    pub fn as_of(&mut self, unix_seconds: i64) -> &mut SnapshotBuilder {
+        self.as_of = Some(unix_seconds);
+        self
+    }
+
+    /// Number of hubs added.
+    pub fn hub_count(&self) -> usize {
+        self.hubs.len()
+    }
+
+    /// Adds a hub from code.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Record`] naming the record and the field that is invalid; the hub is not
+    /// added.
+    pub fn add_hub(&mut self, hub: Hub) -> Result<(), BuildError> {
+        self.add_hub_from(hub, None, None)
+    }
+
+    /// Adds a hub read from `file` at `line`, so that errors can point there.
+    ///
+    /// # Errors
+    ///
+    /// As [`add_hub`](Self::add_hub), with the file and line in the location.
+    pub fn add_hub_from(
+        &mut self,
+        hub: Hub,
+        file: Option<&Path>,
+        line: Option<u64>,
+    ) -> Result<(), BuildError> {
+        let origin = Origin {
+            file: file.map(|path| self.file_index(path)),
+            line,
+        };
+        let pending = self.check(hub).map_err(|problem| BuildError::Record {
+            location: self.location(origin, self.hubs.len()),
+            problem,
+        })?;
+        if self.hubs.len() as u64 >= MAX_HUBS {
+            return Err(BuildError::TooMany {
+                what: "hubs",
+                max: MAX_HUBS,
+            });
+        }
+        self.hubs.push(pending);
+        self.origins.push(origin);
+        Ok(())
+    }
+
+    fn file_index(&mut self, path: &Path) -> u32 {
+        if self.files.last().map(PathBuf::as_path) != Some(path) {
+            self.files.push(path.to_path_buf());
+        }
+        self.files.len() as u32 - 1
+    }
+
+    fn location(&self, origin: Origin, record: usize) -> Location {
+        Location {
+            file: origin
+                .file
+                .and_then(|index| self.files.get(index as usize).cloned()),
+            line: origin.line,
+            record: record as u64,
+        }
+    }
+
+    fn check(&mut self, hub: Hub) -> Result<Pending, RecordProblem> {
+        let lat = check_coordinate("lat", hub.lat, 90.0)?;
+        let lon = check_coordinate("lon", hub.lon, 180.0)?;
+        let name = hub.name.trim();
+        if name.is_empty() || name.len() > MAX_NAME_BYTES {
+            return Err(RecordProblem::NameLength {
+                len: name.len(),
+                max: MAX_NAME_BYTES,
+            });
+        }
+        if hub.created_at == Some(UNKNOWN_TIME) {
+            return Err(RecordProblem::Malformed {
+                field: "created_at",
+                value: UNKNOWN_TIME.to_string(),
+                expected: "a time after year -292277022657",
+            });
+        }
+        let mut categories = 0u64;
+        for slug in &hub.categories {
+            categories |= 1 << self.category(slug)?;
+        }
+        let flags = if hub.verified {
+            HubFlags::VERIFIED
+        } else {
+            HubFlags::NONE
+        };
+        Ok(Pending {
+            id: hub.id,
+            coords: [lat, lon],
+            categories,
+            flags: flags.bits(),
+            members: hub.members,
+            created: hub.created_at.unwrap_or(UNKNOWN_TIME),
+            name: name.into(),
+        })
+    }
+
+    /// The vocabulary index of a slug, adding it if new.
+    fn category(&mut self, raw: &str) -> Result<u8, RecordProblem> {
+        let slug = raw.trim().to_ascii_lowercase();
+        if let Some(&index) = self.slug_index.get(&slug) {
+            return Ok(index);
+        }
+        let valid = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_';
+        if slug.is_empty() || slug.len() > MAX_SLUG_BYTES || !slug.bytes().all(valid) {
+            return Err(RecordProblem::CategorySlug {
+                slug: raw.to_string(),
+                max: MAX_SLUG_BYTES,
+            });
+        }
+        if self.slugs.len() >= MAX_CATEGORIES {
+            return Err(RecordProblem::TooManyCategories {
+                slug,
+                count: self.slugs.len() + 1,
+                max: MAX_CATEGORIES,
+            });
+        }
+        let index = self.slugs.len() as u8;
+        self.slugs.push(slug.clone());
+        self.slug_index.insert(slug, index);
+        Ok(index)
+    }
+
+    /// Builds the snapshot in memory.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Record`] with [`RecordProblem::DuplicateId`] if two hubs share an id,
+    /// naming both; [`BuildError::TooMany`] if the names exceed 4 GiB in total.
+    pub fn to_bytes(&self) -> Result<AlignedBytes, BuildError> {
+        #[cfg(feature = "tracing")]
+        let _span = tracing::info_span!("build", hubs = self.hubs.len()).entered();
+        self.check_unique_ids()?;
+        let name_bytes: usize = self.hubs.iter().map(|hub| hub.name.len()).sum();
+        if name_bytes > u32::MAX as usize {
+            return Err(BuildError::TooMany {
+                what: "bytes of hub names",
+                max: u64::from(u32::MAX),
+            });
+        }
+
+        let points: Vec<Quantized> = self
+            .hubs
+            .par_iter()
+            .map(|hub| {
+                quantize(
+                    f64::from(hub.coords[0]) / 1e7,
+                    f64::from(hub.coords[1]) / 1e7,
+                )
+            })
+            .collect();
+        let order = order::tree_order(&points, LEAF_SIZE);
+        let sorted = |position: &u32| &self.hubs[*position as usize];
+
+        let points: Vec<Quantized> = order.par_iter().map(|&i| points[i as usize]).collect();
+        let columns = Columns {
+            ids: order.par_iter().map(|i| sorted(i).id).collect(),
+            coords: order.par_iter().map(|i| sorted(i).coords).collect(),
+            categories: order.par_iter().map(|i| sorted(i).categories).collect(),
+            flags: order.par_iter().map(|i| sorted(i).flags).collect(),
+            members: order.par_iter().map(|i| sorted(i).members).collect(),
+            created: order.par_iter().map(|i| sorted(i).created).collect(),
+        };
+        let names: Vec<&str> = order.iter().map(|i| &*sorted(i).name).collect();
+        let cell_entries: Vec<(u64, u32)> = columns
+            .coords
+            .par_iter()
+            .enumerate()
+            .map(|(position, &c)| (cell_of(c), position as u32))
+            .collect();
+
+        let mut sections = vec![(SectionKind::Points, bytemuck::cast_slice(&points).to_vec())];
+        sections.extend(tree::write(
+            &points,
+            &columns.categories,
+            &columns.flags,
+            LEAF_SIZE,
+        ));
+        sections.extend(hubs::write(&columns));
+        sections.extend(strings::write(
+            &names,
+            SectionKind::NameOffsets,
+            SectionKind::NameBytes,
+        ));
+        sections.extend(strings::write(
+            &self.slugs,
+            SectionKind::CategoryOffsets,
+            SectionKind::CategoryBytes,
+        ));
+        sections.extend(cells::write(cell_entries));
+
+        let as_of = self.as_of.unwrap_or_else(now);
+        let meta = Meta {
+            hub_count: self.hubs.len() as u64,
+            as_of,
+            fingerprint: fingerprint(&sections, as_of),
+            category_count: self.slugs.len() as u32,
+            leaf_size: LEAF_SIZE,
+            cell_resolution: CELL_RESOLUTION,
+            reserved_u32: 0,
+            reserved: [0; 4],
+        };
+        sections.push((SectionKind::Meta, meta::write(&meta)));
+        sections.sort_by_key(|(kind, _)| SectionKind::ALL.iter().position(|k| k == kind));
+        Ok(header::write(&sections))
+    }
+
+    /// Builds the snapshot and publishes it at `path` atomically: the bytes go to a temporary
+    /// file beside it, are flushed to disk, and the file is renamed over `path`. Readers of an
+    /// older file at `path` keep their (intact) copy; on error nothing is left behind.
+    ///
+    /// # Errors
+    ///
+    /// As [`to_bytes`](Self::to_bytes), and [`BuildError::Io`] if writing fails.
+    pub fn write(&self, path: impl AsRef<Path>) -> Result<u64, BuildError> {
+        let bytes = self.to_bytes()?;
+        publish(path.as_ref(), bytes.as_ref())?;
+        Ok(bytes.len() as u64)
+    }
+
+    fn check_unique_ids(&self) -> Result<(), BuildError> {
+        let mut by_id: Vec<u32> = (0..self.hubs.len() as u32).collect();
+        by_id.par_sort_unstable_by_key(|&i| (self.hubs[i as usize].id, i));
+        for pair in by_id.windows(2) {
+            let (first, again) = (pair[0] as usize, pair[1] as usize);
+            if self.hubs[first].id == self.hubs[again].id {
+                return Err(BuildError::Record {
+                    location: self.location(self.origins[again], again),
+                    problem: RecordProblem::DuplicateId {
+                        id: self.hubs[first].id,
+                        first: self.location(self.origins[first], first),
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_coordinate(field: &'static str, value: f64, max: f64) -> Result<i32, RecordProblem> {
+    if !(-max..=max).contains(&value) {
+        return Err(RecordProblem::Coordinate {
+            field,
+            value,
+            min: -max,
+            max,
+        });
+    }
+    // |value| ≤ 180 so value·1e7 ≤ 1.8e9 fits in i32.
+    Ok((value * 1e7).round() as i32)
+}
+
+fn cell_of(coords: [i32; 2]) -> u64 {
+    // Stored coordinates are in range, so LatLng accepts them; fall back to the null index
+    // (which no cell range contains) rather than panic.
+    LatLng::new(f64::from(coords[0]) / 1e7, f64::from(coords[1]) / 1e7)
+        .map(|point| u64::from(point.to_cell(Resolution::Fifteen)))
+        .unwrap_or(0)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A content identity for cursors: every section's checksum and length, and `as_of`.
+fn fingerprint(sections: &[(SectionKind, Vec<u8>)], as_of: i64) -> u64 {
+    let mut low = crc32fast::Hasher::new();
+    let mut high = crc32fast::Hasher::new_with_initial(0x9e37_79b9);
+    for (kind, bytes) in sections {
+        let crc = crc32fast::hash(bytes);
+        for hasher in [&mut low, &mut high] {
+            hasher.update(&(*kind as u32).to_le_bytes());
+            hasher.update(&(bytes.len() as u64).to_le_bytes());
+            hasher.update(&crc.to_le_bytes());
+            hasher.update(&as_of.to_le_bytes());
+        }
+    }
+    u64::from(high.finalize()) << 32 | u64::from(low.finalize())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it and renames it into place.
+pub(crate) fn publish(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    let io = |action, source| BuildError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".hubdex-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| io("cannot create a temporary file beside", e))?;
+    temp.write_all(bytes).map_err(|e| io("cannot write", e))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| io("cannot flush", e))?;
+    temp.persist(path)
+        .map_err(|e| io("cannot rename the new snapshot to", e.error))?;
+    // Make the rename itself durable; not every platform can sync a directory.
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}

@@ -1,0 +1,245 @@
+//! The header and the section table: the only bytes `open` reads before trusting the rest.
+
+use bytemuck::{Pod, Zeroable};
+
+use super::layout;
+use super::{SectionKind, Sections};
+use crate::bytes::AlignedBytes;
+use crate::error::OpenError;
+
+/// The first eight bytes of every snapshot. The last two catch text-mode transfers.
+pub(crate) const MAGIC: [u8; 8] = *b"HUBDEX\r\n";
+
+/// The format version this build writes and reads.
+pub(crate) const VERSION: u32 = 1;
+
+/// Bytes of the header.
+pub(crate) const HEADER_LEN: usize = std::mem::size_of::<Header>();
+
+/// Bytes of one section table entry.
+pub(crate) const ENTRY_LEN: usize = std::mem::size_of::<Entry>();
+
+#[derive(Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct Header {
+    magic: [u8; 8],
+    version: u32,
+    section_count: u32,
+    file_len: u64,
+    /// CRC-32 of this header (with this field zero) followed by the section table.
+    checksum: u32,
+    reserved: [u8; 36],
+}
+
+#[derive(Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct Entry {
+    kind: u32,
+    element_size: u32,
+    offset: u64,
+    len: u64,
+    /// CRC-32 of the section's bytes.
+    crc: u32,
+    reserved: u32,
+}
+
+/// Assembles a whole file from the sections' bytes, in [`SectionKind::ALL`] order.
+pub(crate) fn write(sections: &[(SectionKind, Vec<u8>)]) -> AlignedBytes {
+    let lengths: Vec<usize> = sections.iter().map(|(_, bytes)| bytes.len()).collect();
+    let (ranges, file_len) = layout::place(&lengths);
+
+    let mut aligned = AlignedBytes::zeroed(file_len);
+    let file = aligned.as_mut();
+    let mut entries = Vec::with_capacity(sections.len());
+    for ((kind, bytes), range) in sections.iter().zip(&ranges) {
+        file[range.clone()].copy_from_slice(bytes);
+        entries.push(Entry {
+            kind: *kind as u32,
+            element_size: kind.element_size() as u32,
+            offset: range.start as u64,
+            len: bytes.len() as u64,
+            crc: crc32fast::hash(bytes),
+            reserved: 0,
+        });
+    }
+
+    let table: &[u8] = bytemuck::cast_slice(&entries);
+    file[HEADER_LEN..HEADER_LEN + table.len()].copy_from_slice(table);
+    let mut header = Header {
+        magic: MAGIC,
+        version: VERSION,
+        section_count: sections.len() as u32,
+        file_len: file_len as u64,
+        checksum: 0,
+        reserved: [0; 36],
+    };
+    header.checksum = header_checksum(&header, table);
+    file[..HEADER_LEN].copy_from_slice(bytemuck::bytes_of(&header));
+    aligned
+}
+
+fn header_checksum(header: &Header, table: &[u8]) -> u32 {
+    let mut zeroed = *header;
+    zeroed.checksum = 0;
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(bytemuck::bytes_of(&zeroed));
+    hasher.update(table);
+    hasher.finalize()
+}
+
+/// What `open` learns from the header and table.
+pub(crate) struct Parsed {
+    pub(crate) sections: Sections,
+    pub(crate) crcs: Vec<(SectionKind, u32)>,
+}
+
+/// Checks the header and table against `bytes` and returns where each section lies.
+///
+/// Constant time in the file size: it reads the header and the fixed-size table only.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, OpenError> {
+    if cfg!(target_endian = "big") {
+        return Err(OpenError::BigEndianHost);
+    }
+    let header_bytes = bytes.get(..HEADER_LEN).ok_or(OpenError::TooShort {
+        len: bytes.len(),
+        need: HEADER_LEN,
+    })?;
+    let header: Header = bytemuck::pod_read_unaligned(header_bytes);
+    if header.magic != MAGIC {
+        return Err(OpenError::BadMagic {
+            found: header.magic,
+        });
+    }
+    if header.version != VERSION {
+        return Err(OpenError::UnsupportedVersion {
+            found: header.version,
+            supported: VERSION,
+        });
+    }
+    if header.file_len != bytes.len() as u64 {
+        return Err(OpenError::LengthMismatch {
+            expected: header.file_len,
+            actual: bytes.len() as u64,
+        });
+    }
+    if bytes.as_ptr().align_offset(8) != 0 {
+        return Err(OpenError::Misaligned);
+    }
+    let count = header.section_count as usize;
+    if count != SectionKind::ALL.len() {
+        return Err(bad_table(format!(
+            "{count} sections listed, version {VERSION} has {}",
+            SectionKind::ALL.len()
+        )));
+    }
+    let table = bytes
+        .get(HEADER_LEN..HEADER_LEN + count * ENTRY_LEN)
+        .ok_or(OpenError::TooShort {
+            len: bytes.len(),
+            need: HEADER_LEN + count * ENTRY_LEN,
+        })?;
+    let actual = header_checksum(&header, table);
+    if actual != header.checksum {
+        return Err(OpenError::HeaderChecksum {
+            expected: header.checksum,
+            actual,
+        });
+    }
+
+    let entries: Vec<Entry> = table
+        .chunks_exact(ENTRY_LEN)
+        .map(bytemuck::pod_read_unaligned)
+        .collect();
+    check_entries(&entries, bytes.len())
+}
+
+fn check_entries(entries: &[Entry], file_len: usize) -> Result<Parsed, OpenError> {
+    let mut lengths = Vec::with_capacity(entries.len());
+    for (entry, expected) in entries.iter().zip(SectionKind::ALL) {
+        let kind = SectionKind::from_u32(entry.kind)
+            .ok_or_else(|| bad_table(format!("unknown section kind {}", entry.kind)))?;
+        if kind != expected {
+            return Err(bad_table(format!(
+                "section '{}' where '{}' belongs",
+                kind.name(),
+                expected.name()
+            )));
+        }
+        if entry.element_size as usize != kind.element_size() {
+            return Err(bad_table(format!(
+                "section '{}' has element size {}",
+                kind.name(),
+                entry.element_size
+            )));
+        }
+        let len = usize::try_from(entry.len)
+            .ok()
+            .filter(|len| *len <= file_len && len % kind.element_size() == 0)
+            .ok_or_else(|| {
+                bad_table(format!(
+                    "section '{}' has length {}",
+                    kind.name(),
+                    entry.len
+                ))
+            })?;
+        lengths.push(len);
+    }
+
+    // The layout is a function of the lengths: any other offset is a damaged table.
+    let (ranges, computed_len) = layout::place(&lengths);
+    if computed_len != file_len {
+        return Err(bad_table(format!(
+            "sections end at byte {computed_len}, file has {file_len}"
+        )));
+    }
+    let mut sections = Sections::default();
+    let mut crcs = Vec::with_capacity(entries.len());
+    for ((entry, kind), range) in entries.iter().zip(SectionKind::ALL).zip(ranges) {
+        if entry.offset != range.start as u64 {
+            return Err(bad_table(format!(
+                "section '{}' at byte {}, expected {}",
+                kind.name(),
+                entry.offset,
+                range.start
+            )));
+        }
+        sections.set(kind, range);
+        crcs.push((kind, entry.crc));
+    }
+    Ok(Parsed { sections, crcs })
+}
+
+fn bad_table(problem: String) -> OpenError {
+    OpenError::BadTable { problem }
+}
+
+/// Recomputes every checksum and checks that padding is zero, so that any changed byte
+/// anywhere in the file is found.
+pub(crate) fn verify(bytes: &[u8], parsed: &Parsed) -> Result<(), OpenError> {
+    let mut covered = HEADER_LEN + SectionKind::ALL.len() * ENTRY_LEN;
+    for &(kind, expected) in &parsed.crcs {
+        let range = parsed.sections.range(kind);
+        check_padding(bytes, covered, range.start)?;
+        let section = bytes.get(range.clone()).unwrap_or(&[]);
+        let actual = crc32fast::hash(section);
+        if actual != expected {
+            return Err(OpenError::Checksum {
+                section: kind.name(),
+                expected,
+                actual,
+            });
+        }
+        covered = range.end;
+    }
+    check_padding(bytes, covered, bytes.len())
+}
+
+fn check_padding(bytes: &[u8], from: usize, to: usize) -> Result<(), OpenError> {
+    let padding = bytes.get(from..to).unwrap_or(&[]);
+    match padding.iter().position(|&byte| byte != 0) {
+        Some(at) => Err(OpenError::Padding {
+            offset: (from + at) as u64,
+        }),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,103 @@
+//! hubdex answers the questions a local-community product asks all day (which groups are
+//! near me, which of them are in this area) from one immutable snapshot file, inside the
+//! caller's process, exactly and in microseconds.
+//!
+//! A [`SnapshotBuilder`] takes [`Hub`]s, checks every field, and writes a snapshot: hubs
+//! stored as fixed-point unit vectors in an implicit kd-tree, plus their columns and an H3
+//! cell index. [`Snapshot`] opens one from a memory map or any byte buffer without decoding
+//! it, and answers:
+//!
+//! * [`Snapshot::nearest`]: the k nearest hubs, optionally within a radius;
+//! * [`Snapshot::within`]: every hub within a radius, nearest first, paged by [`Cursor`];
+//! * [`Snapshot::hubs_in_cell`]: the hubs in an H3 cell of any resolution;
+//! * [`Snapshot::hub`]: a hub by id.
+//!
+//! Distances are great-circle distances on a sphere of radius [`EARTH_RADIUS_M`]. Results are
+//! exact: the same hubs in the same order as measuring every hub, except that hubs whose
+//! distances differ by less than a centimetre may trade places. That holds at the poles and
+//! across the antimeridian, which need no special case: the search works on unit vectors.
+//!
+//! # Walk-through
+//!
+//! ```
+//! use hubdex::{Filter, Hub, Nearest, Snapshot, SnapshotBuilder, Within};
+//!
+//! // Build: from code here; the CLI reads CSV or NDJSON.
+//! let mut builder = SnapshotBuilder::new();
+//! let mut hub = Hub::new(1, "Fiji Photo Walks", -17.7134, 178.065);
+//! hub.categories = vec!["photo-walk".into()];
+//! builder.add_hub(hub)?;
+//! builder.add_hub(Hub::new(2, "Taveuni Runners", -16.85, -179.97))?;
+//! builder.add_hub(Hub::new(3, "Suva Rust", -18.1416, 178.4419))?;
+//!
+//! // Write atomically, then open by memory map.
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("hubs.hubdex");
+//! builder.write(&path)?;
+//! let snapshot = Snapshot::open(&path)?;
+//! snapshot.verify()?;
+//!
+//! // Nearest hubs to a point just east of the antimeridian.
+//! let hits = snapshot.nearest(&Nearest::new(-16.9, -179.9).k(2))?;
+//! assert_eq!(hits[0].id, 2);
+//! assert!(hits[0].distance_m < 10_000.0);
+//!
+//! // Photo walks within 500 km.
+//! let photo = snapshot.category_set(&["photo-walk"])?;
+//! let page = snapshot.within(&Within::new(-17.0, 179.0, 500_000.0).filter(Filter::new().any_of(photo)))?;
+//! let names: Vec<&str> = page
+//!     .hits
+//!     .iter()
+//!     .filter_map(|hit| snapshot.hub_at(hit.position)?.name().ok())
+//!     .collect();
+//! assert_eq!(names, ["Fiji Photo Walks"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Limitations
+//!
+//! * A snapshot holds at most [`MAX_HUBS`] hubs and [`MAX_CATEGORIES`] categories.
+//! * Coordinates are stored to 1e-7 degree; positions in the index to about 3 mm, which is
+//!   why hubs less than a centimetre apart in distance may trade places, and why a hub within
+//!   a centimetre of a radius may fall on either side of it.
+//! * Snapshots are little-endian and read in place, so big-endian machines cannot open them.
+//! * Events, activity ranking, trending and health, polygons, hex aggregates and shards are
+//!   not built yet.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::print_stdout,
+        clippy::print_stderr
+    )
+)]
+#![deny(missing_docs)]
+
+mod build;
+mod bytes;
+mod error;
+mod format;
+mod hub;
+mod mmap;
+mod query;
+mod snapshot;
+mod sphere;
+
+pub use build::SnapshotBuilder;
+pub use bytes::AlignedBytes;
+pub use error::{BuildError, Location, OpenError, QueryError, RecordProblem};
+pub use format::meta::{MAX_CATEGORIES, MAX_HUBS};
+pub use hub::{Category, CategorySet, Hub, HubFlags, MAX_NAME_BYTES, MAX_SLUG_BYTES};
+pub use query::cursor::Cursor;
+pub use query::filter::Filter;
+pub use query::nearest::Nearest;
+pub use query::search::Scratch;
+pub use query::within::{Page, Within};
+pub use query::Hit;
+pub use snapshot::{HubRef, Snapshot};
+pub use sphere::{distance_m, EARTH_RADIUS_M};
+
+/// Re-exported so that callers name the same `h3o` types as the API.
+pub use h3o;

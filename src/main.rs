@@ -1,0 +1,2 @@
+//! The hubdex command-line tool.
+fn main() {}

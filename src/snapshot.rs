@@ -1,0 +1,290 @@
+//! [`Snapshot`]: an opened snapshot file, read in place.
+
+use crate::error::{OpenError, QueryError};
+use crate::format::cells::CellsView;
+use crate::format::header::{self, Parsed};
+use crate::format::hubs::{HubsView, UNKNOWN_TIME};
+use crate::format::meta::{self, Meta};
+use crate::format::strings::{self, StringsView};
+use crate::format::tree::{self, TreeView};
+use crate::format::{cells, hubs, SectionKind};
+use crate::hub::{Category, CategorySet, HubFlags};
+
+/// An opened snapshot: hubs and their indexes, read in place from any byte buffer.
+///
+/// `B` is the storage: a memory map ([`Snapshot::open`]), an [`AlignedBytes`](crate::AlignedBytes)
+/// buffer, or anything else that derefs to 8-byte-aligned bytes. A snapshot is immutable,
+/// `Send + Sync` when `B` is, and cheap to share: wrap it in an `Arc` and query from every
+/// thread.
+///
+/// Opening checks the header, the section table and every count and size against the file's
+/// length, in time independent of the file size; after that no query can read out of bounds.
+/// [`Snapshot::verify`] checks the checksums that cover every byte.
+pub struct Snapshot<B> {
+    bytes: B,
+    parsed: Parsed,
+    meta: Meta,
+}
+
+impl<B: AsRef<[u8]>> Snapshot<B> {
+    /// Opens a snapshot held in `bytes`.
+    ///
+    /// # Errors
+    ///
+    /// [`OpenError`] if the bytes are not a snapshot this build reads, are truncated, or their
+    /// header, section table or section sizes are inconsistent.
+    pub fn from_bytes(bytes: B) -> Result<Snapshot<B>, OpenError> {
+        let raw = bytes.as_ref();
+        let parsed = header::parse(raw)?;
+        let meta = meta::read(raw, &parsed.sections)?;
+        tree::check(&parsed.sections, &meta)?;
+        hubs::check(&parsed.sections, &meta)?;
+        cells::check(&parsed.sections, &meta)?;
+        strings::check(
+            raw,
+            &parsed.sections,
+            SectionKind::NameOffsets,
+            SectionKind::NameBytes,
+            meta.hub_count,
+        )?;
+        strings::check(
+            raw,
+            &parsed.sections,
+            SectionKind::CategoryOffsets,
+            SectionKind::CategoryBytes,
+            u64::from(meta.category_count),
+        )?;
+        Ok(Snapshot {
+            bytes,
+            parsed,
+            meta,
+        })
+    }
+
+    /// Recomputes the checksums of every section and checks that padding is zero: any flipped
+    /// bit anywhere in the file is found. Reads the whole file.
+    ///
+    /// # Errors
+    ///
+    /// [`OpenError::Checksum`] naming the damaged section, or [`OpenError::Padding`].
+    pub fn verify(&self) -> Result<(), OpenError> {
+        header::verify(self.bytes.as_ref(), &self.parsed)
+    }
+
+    /// The storage the snapshot reads from.
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.as_ref()
+    }
+
+    /// Number of hubs.
+    pub fn hub_count(&self) -> usize {
+        self.meta.hub_count as usize
+    }
+
+    /// The build's reference time, unix seconds.
+    pub fn as_of(&self) -> i64 {
+        self.meta.as_of
+    }
+
+    /// A value that identifies the snapshot's content.
+    pub fn fingerprint(&self) -> u64 {
+        self.meta.fingerprint
+    }
+
+    /// The category vocabulary, in category order.
+    pub fn categories(&self) -> impl Iterator<Item = (Category, &str)> + '_ {
+        let names = self.category_names();
+        (0..self.meta.category_count as u8)
+            .filter_map(move |index| Some((Category(index), names.get(usize::from(index))?)))
+    }
+
+    /// The category with this slug, if the snapshot has it.
+    pub fn category(&self, slug: &str) -> Option<Category> {
+        self.categories()
+            .find(|(_, name)| *name == slug)
+            .map(|(category, _)| category)
+    }
+
+    /// The set of categories with these slugs.
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::InvalidParameter`] naming the first slug the snapshot does not have.
+    pub fn category_set<S: AsRef<str>>(&self, slugs: &[S]) -> Result<CategorySet, QueryError> {
+        slugs
+            .iter()
+            .map(|slug| {
+                self.category(slug.as_ref())
+                    .ok_or_else(|| QueryError::InvalidParameter {
+                        parameter: "category",
+                        value: format!("{:?}", slug.as_ref()),
+                        expected: "a category of this snapshot (see `hubdex info`)",
+                    })
+            })
+            .collect()
+    }
+
+    /// The hub with this id.
+    pub fn hub(&self, id: u64) -> Option<HubRef<'_>> {
+        let position = self.hubs().position_of(id)?;
+        self.hub_at(position)
+    }
+
+    /// The hub at a position (as in [`Hit::position`](crate::Hit::position)).
+    pub fn hub_at(&self, position: u32) -> Option<HubRef<'_>> {
+        let index = position as usize;
+        let hubs = self.hubs();
+        let view = HubRef {
+            position,
+            id: *hubs.ids.get(index)?,
+            coords: *hubs.coords.get(index)?,
+            categories: CategorySet(*hubs.categories.get(index)?),
+            flags: HubFlags::from_bits(*hubs.flags.get(index)?),
+            members: *hubs.members.get(index)?,
+            created: *hubs.created.get(index)?,
+            names: self.names(),
+        };
+        Some(view)
+    }
+
+    /// Every hub, in storage order.
+    pub fn iter(&self) -> impl Iterator<Item = HubRef<'_>> + '_ {
+        (0..self.meta.hub_count as u32).filter_map(|position| self.hub_at(position))
+    }
+
+    /// Sizes of the sections, for `hubdex info`.
+    pub fn section_sizes(&self) -> Vec<(&'static str, usize)> {
+        SectionKind::ALL
+            .iter()
+            .map(|&kind| (kind.name(), self.parsed.sections.range(kind).len()))
+            .collect()
+    }
+
+    pub(crate) fn tree(&self) -> Result<TreeView<'_>, QueryError> {
+        TreeView::new(self.bytes.as_ref(), &self.parsed.sections, &self.meta).ok_or(
+            QueryError::Corrupt {
+                section: SectionKind::Points.name(),
+            },
+        )
+    }
+
+    pub(crate) fn hubs(&self) -> HubsView<'_> {
+        HubsView::new(self.bytes.as_ref(), &self.parsed.sections)
+    }
+
+    pub(crate) fn cells(&self) -> CellsView<'_> {
+        CellsView::new(self.bytes.as_ref(), &self.parsed.sections)
+    }
+
+    fn names(&self) -> StringsView<'_> {
+        StringsView::new(
+            self.bytes.as_ref(),
+            &self.parsed.sections,
+            SectionKind::NameOffsets,
+            SectionKind::NameBytes,
+        )
+    }
+
+    fn category_names(&self) -> StringsView<'_> {
+        StringsView::new(
+            self.bytes.as_ref(),
+            &self.parsed.sections,
+            SectionKind::CategoryOffsets,
+            SectionKind::CategoryBytes,
+        )
+    }
+}
+
+impl<B> std::fmt::Debug for Snapshot<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("hubs", &self.meta.hub_count)
+            .field("categories", &self.meta.category_count)
+            .field("as_of", &self.meta.as_of)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One hub of a snapshot, read in place.
+#[derive(Clone, Copy)]
+pub struct HubRef<'a> {
+    position: u32,
+    id: u64,
+    coords: [i32; 2],
+    categories: CategorySet,
+    flags: HubFlags,
+    members: u32,
+    created: i64,
+    names: StringsView<'a>,
+}
+
+impl<'a> HubRef<'a> {
+    /// Its position in the snapshot.
+    pub fn position(&self) -> u32 {
+        self.position
+    }
+
+    /// Its id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Its name.
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::Corrupt`] if the name's bytes are damaged (`verify` would fail).
+    pub fn name(&self) -> Result<&'a str, QueryError> {
+        self.names
+            .get(self.position as usize)
+            .ok_or(QueryError::Corrupt {
+                section: SectionKind::NameBytes.name(),
+            })
+    }
+
+    /// Latitude in degrees, as stored (1e-7 degree steps).
+    pub fn lat(&self) -> f64 {
+        f64::from(self.coords[0]) / 1e7
+    }
+
+    /// Longitude in degrees, as stored (1e-7 degree steps).
+    pub fn lon(&self) -> f64 {
+        f64::from(self.coords[1]) / 1e7
+    }
+
+    /// Its categories.
+    pub fn categories(&self) -> CategorySet {
+        self.categories
+    }
+
+    /// Its flags.
+    pub fn flags(&self) -> HubFlags {
+        self.flags
+    }
+
+    /// Whether it is verified.
+    pub fn verified(&self) -> bool {
+        self.flags.contains(HubFlags::VERIFIED)
+    }
+
+    /// Its member count.
+    pub fn members(&self) -> u32 {
+        self.members
+    }
+
+    /// Its creation time in unix seconds, if known.
+    pub fn created_at(&self) -> Option<i64> {
+        (self.created != UNKNOWN_TIME).then_some(self.created)
+    }
+}
+
+impl std::fmt::Debug for HubRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubRef")
+            .field("id", &self.id)
+            .field("name", &self.name().ok())
+            .field("lat", &self.lat())
+            .field("lon", &self.lon())
+            .finish_non_exhaustive()
+    }
+}
