@@ -79,6 +79,7 @@ mod build;
 mod bytes;
 mod error;
 mod format;
+pub mod generate;
 mod hub;
 mod mmap;
 mod query;
