@@ -210,6 +210,14 @@ pub enum RecordProblem {
         /// The limit.
         max: usize,
     },
+    /// A CSV row has more or fewer cells than the header has columns.
+    #[error("the row has {found} cells but the header has {expected} columns: quote cells that contain a comma, and give every row a cell for every column (empty for an absent field)")]
+    CellCount {
+        /// Cells in the row.
+        found: u64,
+        /// Columns in the header.
+        expected: u64,
+    },
 }
 
 /// Why a snapshot could not be built or written.

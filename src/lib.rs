@@ -81,6 +81,7 @@ mod error;
 mod format;
 pub mod generate;
 mod hub;
+pub mod ingest;
 mod mmap;
 mod query;
 mod snapshot;

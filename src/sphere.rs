@@ -168,11 +168,15 @@ impl Probe {
     /// Great-circle distance in metres to a stored point.
     #[inline]
     pub(crate) fn distance_m(&self, p: &Quantized) -> f64 {
+        use std::f64::consts::{FRAC_PI_2, PI};
         let chord2 = self.chord2(p);
+        // Quantised vectors are not exactly unit length, so the two formulas disagree by up to
+        // a few millimetres at a right angle; clamping to it keeps distances in key order
+        // (every near key is below every far key).
         let angle = if chord2 <= RIGHT_ANGLE_CHORD2 {
-            chord_to_angle(chord2.sqrt() / SCALE)
+            chord_to_angle(chord2.sqrt() / SCALE).min(FRAC_PI_2)
         } else {
-            std::f64::consts::PI - chord_to_angle(self.anti_chord2(p).sqrt() / SCALE)
+            (PI - chord_to_angle(self.anti_chord2(p).sqrt() / SCALE)).max(FRAC_PI_2)
         };
         angle * EARTH_RADIUS_M
     }

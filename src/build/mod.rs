@@ -368,9 +368,16 @@ pub(crate) fn publish(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".hubdex-")
-        .suffix(".tmp")
+    let mut options = tempfile::Builder::new();
+    options.prefix(".hubdex-").suffix(".tmp");
+    // A snapshot is meant to be read by other accounts (a server's): the usual file mode,
+    // narrowed by the umask, instead of a temporary file's owner-only one.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        options.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = options
         .tempfile_in(dir)
         .map_err(|e| io("cannot create a temporary file beside", e))?;
     temp.write_all(bytes).map_err(|e| io("cannot write", e))?;

@@ -27,46 +27,44 @@ pub(crate) enum SectionKind {
     Meta = 1,
     /// `[i32; 3]` per hub, tree order: the quantised unit vectors.
     Points = 2,
-    /// `[i32; 6]` per tree node, top-down: the node's box (min xyz, max xyz).
-    NodeBoxes = 3,
-    /// `u64` per tree node: union of the categories below the node.
-    NodeCategories = 4,
+    /// [`tree::Node`] per tree node, top-down, after one empty slot so that siblings share a
+    /// cache line: the node's box and the union of its hubs' categories.
+    Nodes = 3,
     /// `u8` per tree node: union of the flags below the node.
-    NodeFlags = 5,
+    NodeFlags = 4,
     /// `u64` per hub: the hub's id.
-    HubIds = 6,
+    HubIds = 5,
     /// `[i32; 2]` per hub: latitude and longitude in 1e-7 degrees.
-    HubCoords = 7,
+    HubCoords = 6,
     /// `u64` per hub: category bit set.
-    HubCategories = 8,
+    HubCategories = 7,
     /// `u8` per hub: flags.
-    HubFlags = 9,
+    HubFlags = 8,
     /// `u32` per hub: member count.
-    HubMembers = 10,
+    HubMembers = 9,
     /// `i64` per hub: creation time in unix seconds, `i64::MIN` when unknown.
-    HubCreated = 11,
+    HubCreated = 10,
     /// `u32` per hub plus one: offsets into [`SectionKind::NameBytes`].
-    NameOffsets = 12,
+    NameOffsets = 11,
     /// UTF-8 hub names, back to back.
-    NameBytes = 13,
+    NameBytes = 12,
     /// `u32` per category plus one: offsets into [`SectionKind::CategoryBytes`].
-    CategoryOffsets = 14,
+    CategoryOffsets = 13,
     /// UTF-8 category slugs, back to back.
-    CategoryBytes = 15,
+    CategoryBytes = 14,
     /// `u32` per hub: hub positions in ascending id order.
-    IdOrder = 16,
+    IdOrder = 15,
     /// `u64` per hub: resolution-15 H3 cells, ascending.
-    CellKeys = 17,
+    CellKeys = 16,
     /// `u32` per hub: the position of the hub of each entry of [`SectionKind::CellKeys`].
-    CellHubs = 18,
+    CellHubs = 17,
 }
 
 impl SectionKind {
     /// Every kind, in file order.
-    pub(crate) const ALL: [SectionKind; 18] = [
+    pub(crate) const ALL: [SectionKind; 17] = [
         SectionKind::Meta,
-        SectionKind::NodeBoxes,
-        SectionKind::NodeCategories,
+        SectionKind::Nodes,
         SectionKind::NodeFlags,
         SectionKind::Points,
         SectionKind::HubIds,
@@ -96,8 +94,8 @@ impl SectionKind {
         match self {
             Meta => std::mem::size_of::<meta::Meta>(),
             Points => 12,
-            NodeBoxes => 24,
-            NodeCategories | HubIds | HubCategories | HubCreated | CellKeys => 8,
+            Nodes => std::mem::size_of::<tree::Node>(),
+            HubIds | HubCategories | HubCreated | CellKeys => 8,
             NodeFlags | HubFlags | NameBytes | CategoryBytes => 1,
             HubCoords => 8,
             HubMembers | NameOffsets | CategoryOffsets | IdOrder | CellHubs => 4,
@@ -110,8 +108,7 @@ impl SectionKind {
         match self {
             Meta => "meta",
             Points => "points",
-            NodeBoxes => "node-boxes",
-            NodeCategories => "node-categories",
+            Nodes => "nodes",
             NodeFlags => "node-flags",
             HubIds => "hub-ids",
             HubCoords => "hub-coords",

@@ -4,7 +4,8 @@
 //! leaves, the node at level `l`, position `p` covering points
 //! `[p·n / 2^l, (p+1)·n / 2^l)`. Node ranges are thus arithmetic and never read from the file;
 //! only boxes and filter unions are stored, top-down (root first), so the levels every query
-//! touches share the first pages of the section.
+//! touches share the first pages of the section. A node takes 32 bytes and node `j` sits in
+//! slot `j + 1`, so the two children a search examines together fill one 64-byte line.
 
 use super::meta::{expect_count, Meta};
 use super::{SectionKind, Sections};
@@ -46,6 +47,24 @@ pub(crate) fn node_start(hub_count: u64, level: u32, position: u64) -> usize {
 /// A node's box, min corner then max corner.
 pub(crate) type NodeBox = [i32; 6];
 
+/// One stored tree node.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
+pub(crate) struct Node {
+    /// Min corner then max corner of the node's points.
+    pub(crate) bounds: NodeBox,
+    /// Union of the categories of the node's hubs.
+    pub(crate) categories: u64,
+}
+
+/// Stored node slots: one empty slot first, so that siblings `2i+1, 2i+2` share a line.
+pub(crate) fn node_slots(hub_count: u64, leaf_size: u32) -> u64 {
+    match node_count(hub_count, leaf_size) {
+        0 => 0,
+        nodes => nodes + 1,
+    }
+}
+
 /// Node boxes and filter unions for points already in tree order.
 pub(crate) fn write(
     points: &[Quantized],
@@ -58,6 +77,7 @@ pub(crate) fn write(
     let mut boxes = vec![[0i32; 6]; nodes];
     let mut node_categories = vec![0u64; nodes];
     let mut node_flags = vec![0u8; nodes];
+    let slots = node_slots(n, leaf_size) as usize;
     if nodes > 0 {
         let depth = depth(n, leaf_size);
         let first_leaf = (1usize << depth) - 1;
@@ -76,15 +96,17 @@ pub(crate) fn write(
             node_flags[node] = node_flags[left] | node_flags[right];
         }
     }
+    let stored: Vec<Node> = (0..slots)
+        .map(|slot| match slot.checked_sub(1) {
+            Some(node) => Node {
+                bounds: boxes[node],
+                categories: node_categories[node],
+            },
+            None => Node::default(),
+        })
+        .collect();
     vec![
-        (
-            SectionKind::NodeBoxes,
-            bytemuck::cast_slice(&boxes).to_vec(),
-        ),
-        (
-            SectionKind::NodeCategories,
-            bytemuck::cast_slice(&node_categories).to_vec(),
-        ),
+        (SectionKind::Nodes, bytemuck::cast_slice(&stored).to_vec()),
         (SectionKind::NodeFlags, node_flags),
     ]
 }
@@ -116,8 +138,11 @@ fn union(a: &NodeBox, b: &NodeBox) -> NodeBox {
 pub(crate) fn check(sections: &Sections, meta: &Meta) -> Result<(), OpenError> {
     let nodes = node_count(meta.hub_count, meta.leaf_size);
     expect_count(sections, SectionKind::Points, meta.hub_count)?;
-    expect_count(sections, SectionKind::NodeBoxes, nodes)?;
-    expect_count(sections, SectionKind::NodeCategories, nodes)?;
+    expect_count(
+        sections,
+        SectionKind::Nodes,
+        node_slots(meta.hub_count, meta.leaf_size),
+    )?;
     expect_count(sections, SectionKind::NodeFlags, nodes)
 }
 
@@ -125,8 +150,8 @@ pub(crate) fn check(sections: &Sections, meta: &Meta) -> Result<(), OpenError> {
 #[derive(Clone, Copy)]
 pub(crate) struct TreeView<'a> {
     pub(crate) points: &'a [Quantized],
-    pub(crate) boxes: &'a [NodeBox],
-    pub(crate) categories: &'a [u64],
+    /// Node slots: node `j` is slot `j + 1`.
+    slots: &'a [Node],
     pub(crate) flags: &'a [u8],
     pub(crate) hub_count: u64,
     pub(crate) depth: u32,
@@ -137,18 +162,22 @@ impl<'a> TreeView<'a> {
     pub(crate) fn new(bytes: &'a [u8], sections: &Sections, meta: &Meta) -> Option<TreeView<'a>> {
         let view = TreeView {
             points: sections.slice(bytes, SectionKind::Points),
-            boxes: sections.slice(bytes, SectionKind::NodeBoxes),
-            categories: sections.slice(bytes, SectionKind::NodeCategories),
+            slots: sections.slice(bytes, SectionKind::Nodes),
             flags: sections.slice(bytes, SectionKind::NodeFlags),
             hub_count: meta.hub_count,
             depth: depth(meta.hub_count, meta.leaf_size),
         };
         let nodes = node_count(meta.hub_count, meta.leaf_size) as usize;
         let whole = view.points.len() as u64 == meta.hub_count
-            && view.boxes.len() == nodes
-            && view.categories.len() == nodes
+            && view.slots.len() as u64 == node_slots(meta.hub_count, meta.leaf_size)
             && view.flags.len() == nodes;
         whole.then_some(view)
+    }
+
+    /// Node `index` (top-down numbering, root 0).
+    #[inline(always)]
+    pub(crate) fn node(&self, index: usize) -> Option<&'a Node> {
+        self.slots.get(index.wrapping_add(1))
     }
 }
 

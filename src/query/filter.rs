@@ -65,8 +65,13 @@ impl Filter {
     /// Whether the hub matches.
     #[inline]
     pub(crate) fn matches(&self, id: u64, categories: u64, flags: u8) -> bool {
-        self.may_match(categories, flags)
-            && (self.excluded.is_empty() || self.excluded.binary_search(&id).is_err())
+        self.may_match(categories, flags) && !self.excludes(id)
+    }
+
+    /// Whether the id is excluded.
+    #[inline]
+    pub(crate) fn excludes(&self, id: u64) -> bool {
+        !self.excluded.is_empty() && self.excluded.binary_search(&id).is_ok()
     }
 
     /// Feeds the filter into a cursor's query hash.

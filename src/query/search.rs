@@ -4,8 +4,8 @@ use std::collections::BinaryHeap;
 
 use super::filter::Filter;
 use crate::format::hubs::HubsView;
-use crate::format::tree::{node_start, TreeView};
-use crate::sphere::{Key, Probe};
+use crate::format::tree::{node_start, NodeBox, TreeView};
+use crate::sphere::{Key, Probe, Quantized};
 
 /// A point that passed the search, ordered by key then id (the result order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,12 +15,16 @@ pub(crate) struct Candidate {
     pub(crate) position: u32,
 }
 
+/// Up to this k the best points are kept in a sorted array, above it in a binary heap.
+const SMALL_K: usize = 64;
+
 /// Search state that callers may keep between queries so that a query allocates nothing.
 ///
 /// One scratch serves queries on any snapshot, one query at a time.
 #[derive(Debug, Default)]
 pub struct Scratch {
     stack: Vec<Frame>,
+    sorted: Vec<(Key, u32)>,
     heap: BinaryHeap<Candidate>,
     pub(crate) found: Vec<Candidate>,
 }
@@ -86,13 +90,10 @@ impl<'a> Search<'a> {
 
     /// Frame for a node, or `None` if nothing in it can be returned.
     #[inline]
-    fn frame(&self, level: u32, position: u64, bound: Key) -> Option<Frame> {
+    fn frame(&self, level: u32, position: u64, bound: Key, open: bool) -> Option<Frame> {
         let node = Self::node_index(level, position);
-        let node_box = self.tree.boxes.get(node)?;
-        let (lo, hi) = (
-            [node_box[0], node_box[1], node_box[2]],
-            [node_box[3], node_box[4], node_box[5]],
-        );
+        let stored = self.tree.node(node)?;
+        let (lo, hi) = split_box(&stored.bounds);
         let lower_bound = self.probe.lower_bound(&lo, &hi);
         if lower_bound > bound {
             return None;
@@ -102,57 +103,88 @@ impl<'a> Search<'a> {
                 return None;
             }
         }
-        let categories = *self.tree.categories.get(node)?;
-        let flags = *self.tree.flags.get(node)?;
-        self.filter.may_match(categories, flags).then_some(Frame {
+        // Unions are only read when a filter needs them: they cost a cache miss a node.
+        if !open {
+            let flags = *self.tree.flags.get(node)?;
+            if !self.filter.may_match(stored.categories, flags) {
+                return None;
+            }
+        }
+        Some(Frame {
             level,
             position,
             lower_bound,
         })
     }
 
-    /// Whether the point at `position` with `key` may be returned, ignoring the heap.
+    /// Whether the point at `position` with `key` may be returned, ignoring the k best.
+    /// Reads the point's id only when a cursor tie or an excluded id needs it.
     #[inline(always)]
-    fn admits(&self, position: usize, key: Key, id: u64, open: bool) -> bool {
-        if let Some(after) = self.after {
-            if (key, id) <= after {
+    fn admits(&self, position: usize, key: Key, open: bool) -> bool {
+        if let Some((after_key, after_id)) = self.after {
+            if key < after_key || (key == after_key && self.ids[position] <= after_id) {
                 return false;
             }
         }
-        open || self
+        open || (self
             .filter
-            .matches(id, self.categories[position], self.flags[position])
+            .may_match(self.categories[position], self.flags[position])
+            && !self.filter.excludes(self.ids[position]))
     }
 
     /// The `k` best points with keys up to the limit, into `scratch.found`, in result order.
     pub(crate) fn nearest(&self, k: usize, scratch: &mut Scratch) {
         scratch.found.clear();
-        let mut heap = std::mem::take(&mut scratch.heap);
-        heap.clear();
-        let stack = &mut scratch.stack;
-        stack.clear();
-        if k > 0 {
-            stack.extend(self.frame(0, 0, self.limit));
-        }
-        let open = self.filter.is_open();
-        let depth = self.tree.depth;
-
-        while let Some(frame) = stack.pop() {
-            let bound = match heap.peek() {
-                Some(worst) if heap.len() >= k => worst.key,
-                _ => self.limit,
+        if k <= SMALL_K {
+            let mut best = Sorted {
+                entries: std::mem::take(&mut scratch.sorted),
+                k,
+                ids: self.ids,
             };
+            best.entries.clear();
+            self.walk(&mut best, &mut scratch.stack);
+            let found = best.entries.iter().map(|&(key, position)| Candidate {
+                key,
+                id: self.ids[position as usize],
+                position,
+            });
+            scratch.found.extend(found);
+            scratch.sorted = best.entries;
+        } else {
+            let mut best = Heap {
+                heap: std::mem::take(&mut scratch.heap),
+                k,
+                ids: self.ids,
+            };
+            best.heap.clear();
+            self.walk(&mut best, &mut scratch.stack);
+            let mut sorted = best.heap.into_sorted_vec();
+            scratch.found.append(&mut sorted);
+            scratch.heap = BinaryHeap::from(sorted);
+        }
+    }
+
+    /// Depth-first walk, nearer child first, pruning nodes that cannot beat the current k-th.
+    fn walk<C: Collector>(&self, best: &mut C, stack: &mut Vec<Frame>) {
+        stack.clear();
+        let open = self.filter.is_open();
+        if best.capacity() > 0 {
+            stack.extend(self.frame(0, 0, self.limit, open));
+        }
+        let depth = self.tree.depth;
+        while let Some(frame) = stack.pop() {
+            let bound = best.bound().unwrap_or(self.limit);
             if frame.lower_bound > bound {
                 continue;
             }
             if frame.level == depth {
-                self.scan_leaf(frame.position, k, open, &mut heap);
+                self.scan_leaf(frame.position, open, best);
                 continue;
             }
             let (level, left) = (frame.level + 1, frame.position * 2);
-            let near = self.frame(level, left, bound);
-            let far = self.frame(level, left + 1, bound);
-            // Depth first, nearer child first: push it last.
+            let near = self.frame(level, left, bound, open);
+            let far = self.frame(level, left + 1, bound, open);
+            // Push the nearer child last so that it is searched first.
             let (first, second) = match (near, far) {
                 (Some(a), Some(b)) if b.lower_bound < a.lower_bound => (Some(a), Some(b)),
                 (a, b) => (b, a),
@@ -160,41 +192,20 @@ impl<'a> Search<'a> {
             stack.extend(first);
             stack.extend(second);
         }
-
-        let mut sorted = heap.into_sorted_vec();
-        scratch.found.append(&mut sorted);
-        scratch.heap = BinaryHeap::from(sorted);
     }
 
-    fn scan_leaf(&self, position: u64, k: usize, open: bool, heap: &mut BinaryHeap<Candidate>) {
+    fn scan_leaf<C: Collector>(&self, position: u64, open: bool, best: &mut C) {
         let range = self.range(self.tree.depth, position);
         let Some(points) = self.tree.points.get(range.clone()) else {
             return;
         };
         for (point, position) in points.iter().zip(range) {
             let key = self.probe.key(point);
-            if key > self.limit {
+            if key > self.limit || best.bound().is_some_and(|bound| key > bound) {
                 continue;
             }
-            let full = heap.len() >= k;
-            if full && heap.peek().is_some_and(|worst| key > worst.key) {
-                continue;
-            }
-            let id = self.ids[position];
-            let candidate = Candidate {
-                key,
-                id,
-                position: position as u32,
-            };
-            if full && heap.peek().is_some_and(|worst| candidate >= *worst) {
-                continue;
-            }
-            if !self.admits(position, key, id, open) {
-                continue;
-            }
-            heap.push(candidate);
-            if heap.len() > k {
-                heap.pop();
+            if self.admits(position, key, open) {
+                best.offer(key, position as u32);
             }
         }
     }
@@ -204,13 +215,13 @@ impl<'a> Search<'a> {
         scratch.found.clear();
         let stack = &mut scratch.stack;
         stack.clear();
-        stack.extend(self.frame(0, 0, self.limit));
         let open = self.filter.is_open();
+        stack.extend(self.frame(0, 0, self.limit, open));
 
         while let Some(frame) = stack.pop() {
             let node = Self::node_index(frame.level, frame.position);
-            let inside = self.tree.boxes.get(node).is_some_and(|b| {
-                let (lo, hi) = ([b[0], b[1], b[2]], [b[3], b[4], b[5]]);
+            let inside = self.tree.node(node).is_some_and(|stored| {
+                let (lo, hi) = split_box(&stored.bounds);
                 self.probe.upper_bound(&lo, &hi) <= self.limit
             });
             if inside || frame.level == self.tree.depth {
@@ -225,8 +236,8 @@ impl<'a> Search<'a> {
                 continue;
             }
             let (level, left) = (frame.level + 1, frame.position * 2);
-            stack.extend(self.frame(level, left, self.limit));
-            stack.extend(self.frame(level, left + 1, self.limit));
+            stack.extend(self.frame(level, left, self.limit, open));
+            stack.extend(self.frame(level, left + 1, self.limit, open));
         }
         scratch.found.sort_unstable();
     }
@@ -241,14 +252,110 @@ impl<'a> Search<'a> {
             if test && key > self.limit {
                 continue;
             }
-            let id = self.ids[position];
-            if self.admits(position, key, id, open) {
+            if self.admits(position, key, open) {
+                let id = self.ids[position];
                 out.push(Candidate {
                     key,
                     id,
                     position: position as u32,
                 });
             }
+        }
+    }
+}
+
+/// A stored box as its min and max corners.
+#[inline(always)]
+fn split_box(node_box: &NodeBox) -> (Quantized, Quantized) {
+    (
+        [node_box[0], node_box[1], node_box[2]],
+        [node_box[3], node_box[4], node_box[5]],
+    )
+}
+
+/// The best points found so far.
+trait Collector {
+    /// How many points are wanted.
+    fn capacity(&self) -> usize;
+    /// The key a point must not exceed to enter, once full.
+    fn bound(&self) -> Option<Key>;
+    /// Offers a point whose key is at most the bound.
+    fn offer(&mut self, key: Key, position: u32);
+}
+
+/// A sorted array for small k: cheap inserts, ids read only to break exact key ties.
+struct Sorted<'a> {
+    entries: Vec<(Key, u32)>,
+    k: usize,
+    ids: &'a [u64],
+}
+
+impl Collector for Sorted<'_> {
+    fn capacity(&self) -> usize {
+        self.k
+    }
+
+    #[inline(always)]
+    fn bound(&self) -> Option<Key> {
+        if self.entries.len() < self.k {
+            return None;
+        }
+        self.entries.last().map(|&(key, _)| key)
+    }
+
+    #[inline]
+    fn offer(&mut self, key: Key, position: u32) {
+        let ids = self.ids;
+        let before = |&(other_key, other): &(Key, u32)| {
+            other_key < key || (other_key == key && ids[other as usize] < ids[position as usize])
+        };
+        let at = self.entries.len() - self.entries.iter().rev().take_while(|e| !before(e)).count();
+        if at >= self.k {
+            return;
+        }
+        if self.entries.len() == self.k {
+            self.entries.pop();
+        }
+        self.entries.insert(at, (key, position));
+    }
+}
+
+/// A binary heap for large k.
+struct Heap<'a> {
+    heap: BinaryHeap<Candidate>,
+    k: usize,
+    ids: &'a [u64],
+}
+
+impl Collector for Heap<'_> {
+    fn capacity(&self) -> usize {
+        self.k
+    }
+
+    #[inline(always)]
+    fn bound(&self) -> Option<Key> {
+        if self.heap.len() < self.k {
+            return None;
+        }
+        self.heap.peek().map(|worst| worst.key)
+    }
+
+    #[inline]
+    fn offer(&mut self, key: Key, position: u32) {
+        let candidate = Candidate {
+            key,
+            id: self.ids[position as usize],
+            position,
+        };
+        if self.heap.len() >= self.k {
+            match self.heap.peek() {
+                Some(worst) if candidate < *worst => {}
+                _ => return,
+            }
+        }
+        self.heap.push(candidate);
+        if self.heap.len() > self.k {
+            self.heap.pop();
         }
     }
 }
