@@ -100,6 +100,51 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, OpenError> {
     if cfg!(target_endian = "big") {
         return Err(OpenError::BigEndianHost);
     }
+    let header = read_header(bytes)?;
+
+    // Checksum before trusting any other field, so that a damaged header is reported as
+    // damage rather than as a truncation or a malformed table. This version's table has a
+    // fixed size, so the checksummed bytes do not depend on the fields being checked.
+    let table_end = HEADER_LEN + SectionKind::ALL.len() * ENTRY_LEN;
+    let table = bytes
+        .get(HEADER_LEN..table_end)
+        .ok_or(OpenError::TooShort {
+            len: bytes.len(),
+            need: table_end,
+        })?;
+    let actual = header_checksum(&header, table);
+    if actual != header.checksum {
+        return Err(OpenError::HeaderChecksum {
+            expected: header.checksum,
+            actual,
+        });
+    }
+
+    if header.file_len != bytes.len() as u64 {
+        return Err(OpenError::LengthMismatch {
+            expected: header.file_len,
+            actual: bytes.len() as u64,
+        });
+    }
+    if bytes.as_ptr().align_offset(8) != 0 {
+        return Err(OpenError::Misaligned);
+    }
+    if header.section_count as usize != SectionKind::ALL.len() || header.reserved != [0; 36] {
+        return Err(bad_table(format!(
+            "{} sections listed (version {VERSION} has {}) or reserved bytes set",
+            header.section_count,
+            SectionKind::ALL.len()
+        )));
+    }
+    let entries: Vec<Entry> = table
+        .chunks_exact(ENTRY_LEN)
+        .map(bytemuck::pod_read_unaligned)
+        .collect();
+    check_entries(&entries, bytes.len())
+}
+
+/// The header, after the checks that say whether this is a snapshot this build reads at all.
+fn read_header(bytes: &[u8]) -> Result<Header, OpenError> {
     let header_bytes = bytes.get(..HEADER_LEN).ok_or(OpenError::TooShort {
         len: bytes.len(),
         need: HEADER_LEN,
@@ -116,41 +161,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, OpenError> {
             supported: VERSION,
         });
     }
-    if header.file_len != bytes.len() as u64 {
-        return Err(OpenError::LengthMismatch {
-            expected: header.file_len,
-            actual: bytes.len() as u64,
-        });
-    }
-    if bytes.as_ptr().align_offset(8) != 0 {
-        return Err(OpenError::Misaligned);
-    }
-    let count = header.section_count as usize;
-    if count != SectionKind::ALL.len() {
-        return Err(bad_table(format!(
-            "{count} sections listed, version {VERSION} has {}",
-            SectionKind::ALL.len()
-        )));
-    }
-    let table = bytes
-        .get(HEADER_LEN..HEADER_LEN + count * ENTRY_LEN)
-        .ok_or(OpenError::TooShort {
-            len: bytes.len(),
-            need: HEADER_LEN + count * ENTRY_LEN,
-        })?;
-    let actual = header_checksum(&header, table);
-    if actual != header.checksum {
-        return Err(OpenError::HeaderChecksum {
-            expected: header.checksum,
-            actual,
-        });
-    }
-
-    let entries: Vec<Entry> = table
-        .chunks_exact(ENTRY_LEN)
-        .map(bytemuck::pod_read_unaligned)
-        .collect();
-    check_entries(&entries, bytes.len())
+    Ok(header)
 }
 
 fn check_entries(entries: &[Entry], file_len: usize) -> Result<Parsed, OpenError> {
@@ -163,6 +174,12 @@ fn check_entries(entries: &[Entry], file_len: usize) -> Result<Parsed, OpenError
                 "section '{}' where '{}' belongs",
                 kind.name(),
                 expected.name()
+            )));
+        }
+        if entry.reserved != 0 {
+            return Err(bad_table(format!(
+                "section '{}' has reserved bits set",
+                kind.name()
             )));
         }
         if entry.element_size as usize != kind.element_size() {
