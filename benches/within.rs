@@ -46,6 +46,16 @@ fn within(c: &mut Criterion) {
             black_box(&hits);
         })
     });
+    group.bench_function("hubdex_unordered", |b| {
+        b.iter(|| {
+            let (lat, lon) = queries[cycle.next()];
+            let query = Within::new(lat, lon, RADIUS_M).unordered();
+            snapshot
+                .within_with(&query, &mut scratch, &mut hits)
+                .unwrap();
+            black_box(&hits);
+        })
+    });
     group.bench_function("rstar_envelope_filter", |b| {
         b.iter(|| {
             let (lat, lon) = queries[cycle.next()];
@@ -69,6 +79,14 @@ fn within(c: &mut Criterion) {
         let (lat, lon) = queries[i];
         snapshot
             .within_with(&Within::new(lat, lon, RADIUS_M), &mut scratch, &mut hits)
+            .unwrap();
+        black_box(&hits);
+    });
+    common::percentiles("within10km/hubdex_unordered", 5, |i| {
+        let (lat, lon) = queries[i];
+        let query = Within::new(lat, lon, RADIUS_M).unordered();
+        snapshot
+            .within_with(&query, &mut scratch, &mut hits)
             .unwrap();
         black_box(&hits);
     });

@@ -96,7 +96,7 @@ pub use query::cursor::Cursor;
 pub use query::filter::Filter;
 pub use query::nearest::Nearest;
 pub use query::search::Scratch;
-pub use query::within::{Page, Within};
+pub use query::within::{Order, Page, Within};
 pub use query::Hit;
 pub use snapshot::{HubRef, Snapshot};
 pub use sphere::{distance_m, EARTH_RADIUS_M};

@@ -59,6 +59,11 @@ impl Key {
     /// Above every key of a real point.
     pub(crate) const MAX: Key = Key(u64::MAX);
 
+    /// Whether the key is of a point within a right angle (a squared chord's bits).
+    pub(crate) fn is_near(self) -> bool {
+        self.0 & FAR == 0
+    }
+
     fn near(chord2: f64) -> Key {
         Key(chord2.to_bits())
     }
@@ -166,15 +171,21 @@ impl Probe {
     }
 
     /// Great-circle distance in metres to a stored point.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn distance_m(&self, p: &Quantized) -> f64 {
+        self.distance_of(self.key(p), p)
+    }
+
+    /// Great-circle distance in metres to a stored point whose key is `key`: near keys hold
+    /// the squared chord already, far ones need the point.
+    #[inline]
+    pub(crate) fn distance_of(&self, key: Key, p: &Quantized) -> f64 {
         use std::f64::consts::{FRAC_PI_2, PI};
-        let chord2 = self.chord2(p);
         // Quantised vectors are not exactly unit length, so the two formulas disagree by up to
         // a few millimetres at a right angle; clamping to it keeps distances in key order
         // (every near key is below every far key).
-        let angle = if chord2 <= RIGHT_ANGLE_CHORD2 {
-            chord_to_angle(chord2.sqrt() / SCALE).min(FRAC_PI_2)
+        let angle = if key.is_near() {
+            chord_to_angle(f64::from_bits(key.0).sqrt() / SCALE).min(FRAC_PI_2)
         } else {
             (PI - chord_to_angle(self.anti_chord2(p).sqrt() / SCALE)).max(FRAC_PI_2)
         };

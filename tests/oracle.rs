@@ -937,6 +937,39 @@ fn all_pages<B: AsRef<[u8]>>(
     panic!("paging did not end after {} pages", pages.len());
 }
 
+/// `unordered()` returns the same hits as the sorted form, each once, in storage order.
+#[test]
+fn unordered_within_returns_the_sorted_set_in_storage_order() {
+    let (generator, hubs) = city_hubs(91, 4000);
+    let snapshot = build(&hubs);
+    let mut rng = rng(92);
+    for i in 0..40 {
+        let city = &generator.cities()[i % 20];
+        let (lat, lon) = jitter(&mut rng, (city.lat, city.lon), 5_000.0);
+        let radius_m = log_uniform(&mut rng, 500.0, 3_000_000.0);
+        let sorted = snapshot
+            .within(&Within::new(lat, lon, radius_m))
+            .unwrap()
+            .hits;
+        let query = Within::new(lat, lon, radius_m).unordered();
+        let unordered = snapshot.within(&query).unwrap().hits;
+        let positions: Vec<u32> = unordered.iter().map(|hit| hit.position).collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "not in storage order"
+        );
+        let mut resorted = unordered.clone();
+        resorted.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.id.cmp(&b.id)));
+        let ids = |hits: &[Hit]| hits.iter().map(|hit| hit.id).collect::<BTreeSet<u64>>();
+        assert_eq!(
+            ids(&resorted),
+            ids(&sorted),
+            "within {radius_m} m of ({lat}, {lon})"
+        );
+        assert_eq!(unordered.len(), sorted.len());
+    }
+}
+
 #[test]
 fn cursor_pages_concatenate_to_one_within() {
     let (generator, hubs) = city_hubs(81, 3000);

@@ -4,6 +4,7 @@ pub(crate) mod cell;
 pub(crate) mod cursor;
 pub(crate) mod filter;
 pub(crate) mod nearest;
+pub(crate) mod order;
 pub(crate) mod search;
 pub(crate) mod within;
 

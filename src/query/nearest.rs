@@ -93,7 +93,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         hits.extend(scratch.found.iter().map(|found| Hit {
             position: found.position,
             id: found.id,
-            distance_m: probe.distance_m(&search.tree.points[found.position as usize]),
+            distance_m: probe.distance_of(found.key, &search.tree.points[found.position as usize]),
         }));
         Ok(())
     }

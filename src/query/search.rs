@@ -3,6 +3,8 @@
 use std::collections::BinaryHeap;
 
 use super::filter::Filter;
+use super::order::SortBuffers;
+use super::within::Order;
 use crate::format::hubs::HubsView;
 use crate::format::tree::{node_start, NodeBox, TreeView};
 use crate::sphere::{Key, Probe, Quantized};
@@ -26,6 +28,7 @@ pub struct Scratch {
     stack: Vec<Frame>,
     sorted: Vec<(Key, u32)>,
     heap: BinaryHeap<Candidate>,
+    sort: SortBuffers,
     pub(crate) found: Vec<Candidate>,
 }
 
@@ -36,10 +39,12 @@ impl Scratch {
     }
 }
 
+/// A node waiting to be searched, with a key none of its points can be below.
 #[derive(Clone, Copy, Debug)]
 struct Frame {
     level: u32,
-    position: u64,
+    /// Position of the node within its level (`< 2^level ≤ 2^32`).
+    position: u32,
     lower_bound: Key,
 }
 
@@ -88,9 +93,9 @@ impl<'a> Search<'a> {
         node_start(n, level, position)..node_start(n, level, position + 1)
     }
 
-    /// Frame for a node, or `None` if nothing in it can be returned.
-    #[inline]
-    fn frame(&self, level: u32, position: u64, bound: Key, open: bool) -> Option<Frame> {
+    /// The lower bound of a node's keys, or `None` if nothing in it can be returned.
+    #[inline(always)]
+    fn bound_of(&self, level: u32, position: u64, bound: Key, open: bool) -> Option<Key> {
         let node = Self::node_index(level, position);
         let stored = self.tree.node(node)?;
         let (lo, hi) = split_box(&stored.bounds);
@@ -110,9 +115,16 @@ impl<'a> Search<'a> {
                 return None;
             }
         }
+        Some(lower_bound)
+    }
+
+    /// A frame for a node, or `None` if nothing in it can be returned.
+    #[inline(always)]
+    fn frame(&self, level: u32, position: u64, bound: Key, open: bool) -> Option<Frame> {
+        let lower_bound = self.bound_of(level, position, bound, open)?;
         Some(Frame {
             level,
-            position,
+            position: position as u32,
             lower_bound,
         })
     }
@@ -178,19 +190,56 @@ impl<'a> Search<'a> {
                 continue;
             }
             if frame.level == depth {
-                self.scan_leaf(frame.position, open, best);
+                self.scan_leaf(u64::from(frame.position), open, best);
                 continue;
             }
-            let (level, left) = (frame.level + 1, frame.position * 2);
-            let near = self.frame(level, left, bound, open);
-            let far = self.frame(level, left + 1, bound, open);
+            let (level, left) = (frame.level + 1, u64::from(frame.position) * 2);
+            self.touch_below(level, left);
+            let left_bound = self.bound_of(level, left, bound, open);
+            let right_bound = self.bound_of(level, left + 1, bound, open);
             // Push the nearer child last so that it is searched first.
-            let (first, second) = match (near, far) {
-                (Some(a), Some(b)) if b.lower_bound < a.lower_bound => (Some(a), Some(b)),
-                (a, b) => (b, a),
+            let push = |stack: &mut Vec<Frame>, position: u64, lower_bound: Key| {
+                stack.push(Frame {
+                    level,
+                    position: position as u32,
+                    lower_bound,
+                });
             };
-            stack.extend(first);
-            stack.extend(second);
+            match (left_bound, right_bound) {
+                (Some(l), Some(r)) if r < l => {
+                    push(stack, left, l);
+                    push(stack, left + 1, r);
+                }
+                (Some(l), Some(r)) => {
+                    push(stack, left + 1, r);
+                    push(stack, left, l);
+                }
+                (Some(l), None) => push(stack, left, l),
+                (None, Some(r)) => push(stack, left + 1, r),
+                (None, None) => {}
+            }
+        }
+    }
+
+    /// Starts loading what the walk will read after the children at `level`, `left` and
+    /// `left + 1`: their children's nodes (two cache lines) or, above the leaves, the first
+    /// points of both leaves. The loads overlap the work on this level instead of waiting
+    /// one miss per level.
+    #[inline(always)]
+    fn touch_below(&self, level: u32, left: u64) {
+        if level < self.tree.depth {
+            let grandchildren = Self::node_index(level + 1, left * 2);
+            std::hint::black_box(self.tree.node(grandchildren).map(|node| node.categories));
+            std::hint::black_box(
+                self.tree
+                    .node(grandchildren + 2)
+                    .map(|node| node.categories),
+            );
+        } else {
+            let n = self.tree.hub_count;
+            for leaf in [left, left + 1] {
+                std::hint::black_box(self.tree.points.get(node_start(n, level, leaf)));
+            }
         }
     }
 
@@ -210,8 +259,9 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Every point with a key up to the limit, into `scratch.found`, in result order.
-    pub(crate) fn within(&self, scratch: &mut Scratch) {
+    /// Every point with a key up to the limit, into `scratch.found`, in result order or in
+    /// storage order.
+    pub(crate) fn within(&self, order: Order, scratch: &mut Scratch) {
         scratch.found.clear();
         let stack = &mut scratch.stack;
         stack.clear();
@@ -219,7 +269,7 @@ impl<'a> Search<'a> {
         stack.extend(self.frame(0, 0, self.limit, open));
 
         while let Some(frame) = stack.pop() {
-            let node = Self::node_index(frame.level, frame.position);
+            let node = Self::node_index(frame.level, u64::from(frame.position));
             let inside = self.tree.node(node).is_some_and(|stored| {
                 let (lo, hi) = split_box(&stored.bounds);
                 self.probe.upper_bound(&lo, &hi) <= self.limit
@@ -228,18 +278,21 @@ impl<'a> Search<'a> {
                 // A node wholly inside the radius is one run of points with no range test.
                 self.collect(
                     frame.level,
-                    frame.position,
+                    u64::from(frame.position),
                     !inside,
                     open,
                     &mut scratch.found,
                 );
                 continue;
             }
-            let (level, left) = (frame.level + 1, frame.position * 2);
-            stack.extend(self.frame(level, left, self.limit, open));
+            let (level, left) = (frame.level + 1, u64::from(frame.position) * 2);
+            // Right first, so that the left subtree is popped first: hits in storage order.
             stack.extend(self.frame(level, left + 1, self.limit, open));
+            stack.extend(self.frame(level, left, self.limit, open));
         }
-        scratch.found.sort_unstable();
+        if order == Order::Distance {
+            super::order::sort(&mut scratch.found, &mut scratch.sort);
+        }
     }
 
     fn collect(&self, level: u32, position: u64, test: bool, open: bool, out: &mut Vec<Candidate>) {

@@ -17,8 +17,20 @@ pub struct Within {
     pub(crate) lon: f64,
     pub(crate) radius_m: f64,
     pub(crate) limit: Option<usize>,
+    pub(crate) order: Order,
     pub(crate) filter: Filter,
     pub(crate) cursor: Option<Cursor>,
+}
+
+/// The order of the hits of a [`Within`] query.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Order {
+    /// Nearest first, ties by ascending id.
+    #[default]
+    Distance,
+    /// The snapshot's storage order: deterministic, spatially clustered, not by distance.
+    Storage,
 }
 
 /// One page of hits, and the cursor of the next page if the page is full.
@@ -38,9 +50,18 @@ impl Within {
             lon,
             radius_m,
             limit: None,
+            order: Order::Distance,
             filter: Filter::new(),
             cursor: None,
         }
+    }
+
+    /// Hits in [`Order::Storage`] instead of nearest first: the same set, without the cost of
+    /// sorting it (for map pins, counts, or a caller that re-ranks anyway). Ignored with a
+    /// [`limit`](Within::limit), which always keeps the nearest hubs, nearest first.
+    pub fn unordered(mut self) -> Within {
+        self.order = Order::Storage;
+        self
     }
 
     /// At most `limit` hubs per page (the nearest ones).
@@ -119,12 +140,12 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
 
         match query.limit {
             Some(limit) => search.nearest(limit.min(self.hub_count()), scratch),
-            None => search.within(scratch),
+            None => search.within(query.order, scratch),
         }
         hits.extend(scratch.found.iter().map(|found| Hit {
             position: found.position,
             id: found.id,
-            distance_m: probe.distance_m(&search.tree.points[found.position as usize]),
+            distance_m: probe.distance_of(found.key, &search.tree.points[found.position as usize]),
         }));
 
         let full = query
