@@ -95,6 +95,12 @@ fn within(c: &mut Criterion) {
         envelope_filter(&tree, &stored, lat, lon, &mut out);
         black_box(&out);
     });
+    common::percentiles("within10km/rstar_envelope_filter_sorted", 5, |i| {
+        let (lat, lon) = queries[i];
+        envelope_filter(&tree, &stored, lat, lon, &mut out);
+        out.sort_unstable_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.id.cmp(&b.id)));
+        black_box(&out);
+    });
 }
 
 /// rstar's hits in the lat/lon box around the circle, kept if truly within the radius. Boxes
