@@ -117,19 +117,7 @@ impl Probe {
     /// A key no point of the box `[lo, hi]` can be below.
     #[inline(always)]
     pub(crate) fn lower_bound(&self, lo: &Quantized, hi: &Quantized) -> Key {
-        let mut near2 = 0.0;
-        for axis in 0..3 {
-            let (l, h, q) = (f64::from(lo[axis]), f64::from(hi[axis]), self.q[axis]);
-            // The gap is the same subtraction a point on that face would compute.
-            let gap = if q < l {
-                l - q
-            } else if q > h {
-                q - h
-            } else {
-                0.0
-            };
-            near2 += gap * gap;
-        }
+        let near2 = gap2(lo, hi, &self.q);
         if near2 <= RIGHT_ANGLE_CHORD2 {
             return Key::near(near2);
         }
@@ -155,18 +143,7 @@ impl Probe {
         if far_corner2 <= RIGHT_ANGLE_CHORD2 {
             return Key::near(far_corner2);
         }
-        let mut least2 = 0.0;
-        for axis in 0..3 {
-            let (l, h, q) = (f64::from(lo[axis]), f64::from(hi[axis]), -self.q[axis]);
-            let gap = if q < l {
-                l - q
-            } else if q > h {
-                q - h
-            } else {
-                0.0
-            };
-            least2 += gap * gap;
-        }
+        let least2 = gap2(lo, hi, &self.q.map(|axis| -axis));
         Key::far(least2)
     }
 
@@ -191,6 +168,22 @@ impl Probe {
         };
         angle * EARTH_RADIUS_M
     }
+}
+
+/// Squared distance from `q` to the box `[lo, hi]`, without branches: the search meets
+/// boxes on either side of the query at random, which branches would mispredict. Each gap is
+/// the same subtraction a point on that face would compute, so rounding keeps it a lower
+/// bound.
+#[inline(always)]
+fn gap2(lo: &Quantized, hi: &Quantized, q: &[f64; 3]) -> f64 {
+    let mut sum = 0.0;
+    for axis in 0..3 {
+        let below = f64::from(lo[axis]) - q[axis];
+        let above = q[axis] - f64::from(hi[axis]);
+        let gap = below.max(above).max(0.0);
+        sum += gap * gap;
+    }
+    sum
 }
 
 /// Central angle in radians of a chord of the unit sphere (chord up to √2).

@@ -20,11 +20,12 @@ pub(crate) const MAX_LEAF_SIZE: u32 = 4096;
 
 /// Levels below the root: the smallest depth whose leaves hold at most `leaf_size` points.
 pub(crate) fn depth(hub_count: u64, leaf_size: u32) -> u32 {
-    let mut depth = 0;
-    while hub_count > u64::from(leaf_size) << depth {
-        depth += 1;
+    // The smallest power of two not below the leaves needed; leaf_size ≥ 1 is checked at open.
+    let leaves = hub_count.div_ceil(u64::from(leaf_size.max(1)));
+    match leaves {
+        0 | 1 => 0,
+        _ => u64::BITS - (leaves - 1).leading_zeros(),
     }
-    depth
 }
 
 /// Nodes of the tree, top-down; none for an empty snapshot.

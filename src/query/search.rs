@@ -206,13 +206,16 @@ impl<'a> Search<'a> {
                 });
             };
             match (left_bound, right_bound) {
-                (Some(l), Some(r)) if r < l => {
-                    push(stack, left, l);
-                    push(stack, left + 1, r);
-                }
                 (Some(l), Some(r)) => {
-                    push(stack, left + 1, r);
-                    push(stack, left, l);
+                    // Select rather than branch: which child is nearer is a coin toss.
+                    let right_nearer = r < l;
+                    let (near, far) = if right_nearer {
+                        (left + 1, left)
+                    } else {
+                        (left, left + 1)
+                    };
+                    push(stack, far, l.max(r));
+                    push(stack, near, l.min(r));
                 }
                 (Some(l), None) => push(stack, left, l),
                 (None, Some(r)) => push(stack, left + 1, r),
