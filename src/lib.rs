@@ -103,3 +103,6 @@ pub use sphere::{distance_m, EARTH_RADIUS_M};
 
 /// Re-exported so that callers name the same `h3o` types as the API.
 pub use h3o;
+/// The memory map [`Snapshot::open`] reads from, so that callers can name
+/// `Snapshot<hubdex::Mmap>`.
+pub use memmap2::Mmap;
