@@ -34,6 +34,8 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
     /// [`OpenError`] if the bytes are not a snapshot this build reads, are truncated, or their
     /// header, section table or section sizes are inconsistent.
     pub fn from_bytes(bytes: B) -> Result<Snapshot<B>, OpenError> {
+        #[cfg(feature = "tracing")]
+        let _span = tracing::debug_span!("open", bytes = bytes.as_ref().len()).entered();
         let raw = bytes.as_ref();
         let parsed = header::parse(raw)?;
         let meta = meta::read(raw, &parsed.sections)?;
@@ -68,6 +70,8 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
     ///
     /// [`OpenError::Checksum`] naming the damaged section, or [`OpenError::Padding`].
     pub fn verify(&self) -> Result<(), OpenError> {
+        #[cfg(feature = "tracing")]
+        let _span = tracing::info_span!("verify", bytes = self.bytes.as_ref().len()).entered();
         header::verify(self.bytes.as_ref(), &self.parsed)
     }
 
@@ -286,5 +290,132 @@ impl std::fmt::Debug for HubRef<'_> {
             .field("lat", &self.lat())
             .field("lon", &self.lon())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Small enough for Miri (`cargo +nightly miri test --lib snapshot`), which checks that the
+    //! in-place reads are sound: every column a query reads is a cast of the caller's buffer.
+
+    use super::*;
+    use crate::{AlignedBytes, Filter, Hub, Nearest, SnapshotBuilder, Within};
+    use h3o::{LatLng, Resolution};
+
+    fn sample() -> AlignedBytes {
+        let mut builder = SnapshotBuilder::new();
+        builder.as_of(1_767_225_600);
+        let places = [
+            (38.7223, -9.1393),
+            (38.7300, -9.1500),
+            (41.1579, -8.6291),
+            (-17.0, 179.99),
+            (-17.1, -179.98),
+            (89.99, 10.0),
+        ];
+        for (i, (lat, lon)) in places.into_iter().enumerate() {
+            let mut hub = Hub::new(10 + i as u64, format!("Hub {i} São"), lat, lon);
+            hub.categories = vec![["rust", "running"][i % 2].to_string()];
+            hub.verified = i % 3 == 0;
+            hub.members = i as u32;
+            hub.created_at = Some(1_600_000_000 + i as i64);
+            builder.add_hub(hub).expect("valid hub");
+        }
+        builder.to_bytes().expect("builds")
+    }
+
+    /// Every query kind; answers are ignored on damaged files, which must only not panic.
+    fn exercise<B: AsRef<[u8]>>(snapshot: &Snapshot<B>) -> usize {
+        let mut answered = 0;
+        answered += snapshot
+            .nearest(&Nearest::new(38.72, -9.14).k(3))
+            .map_or(0, |hits| hits.len());
+        answered += snapshot
+            .nearest(
+                &Nearest::new(17.0, 0.0)
+                    .k(2)
+                    .filter(Filter::new().flags(HubFlags::VERIFIED)),
+            )
+            .map_or(0, |hits| hits.len());
+        answered += snapshot
+            .within(&Within::new(-17.0, 180.0, 50_000.0).limit(1))
+            .map_or(0, |page| page.hits.len());
+        answered += snapshot
+            .within(&Within::new(38.72, -9.14, 5_000.0))
+            .map_or(0, |page| page.hits.len());
+        if let Ok(point) = LatLng::new(38.7223, -9.1393) {
+            answered += snapshot
+                .hubs_in_cell(point.to_cell(Resolution::Six), &Filter::new())
+                .map_or(0, |hubs| hubs.len());
+        }
+        for hub in snapshot.iter() {
+            answered += usize::from(hub.name().is_ok());
+            answered += usize::from(snapshot.hub(hub.id()).is_some());
+        }
+        answered + snapshot.categories().count()
+    }
+
+    #[test]
+    fn a_snapshot_reads_in_place_from_any_aligned_buffer() {
+        let bytes = sample();
+        let snapshot = Snapshot::from_bytes(bytes.clone()).expect("opens");
+        snapshot.verify().expect("verifies");
+        assert_eq!(snapshot.hub_count(), 6);
+        let hits = snapshot
+            .nearest(&Nearest::new(38.72, -9.14).k(2))
+            .expect("answers");
+        assert_eq!(hits.iter().map(|hit| hit.id).collect::<Vec<_>>(), [10, 11]);
+        let hub = snapshot.hub(14).expect("hub 14");
+        assert_eq!(hub.name(), Ok("Hub 4 São"));
+        assert_eq!((hub.lat(), hub.lon()), (-17.1, -179.98));
+        assert_eq!(hub.created_at(), Some(1_600_000_004));
+        let page = snapshot
+            .within(&Within::new(-17.0, 180.0, 50_000.0))
+            .expect("answers");
+        assert_eq!(page.hits.len(), 2);
+        assert_eq!(exercise(&snapshot), 3 + 2 + 1 + 2 + 2 + 6 + 6 + 2);
+
+        // A borrowed buffer at every offset: aligned ones open and answer alike.
+        let mut wide = AlignedBytes::zeroed(bytes.len() + 8);
+        for shift in 0..=8 {
+            wide.as_mut()[shift..shift + bytes.len()].copy_from_slice(bytes.as_ref());
+            let borrowed = Snapshot::from_bytes(&wide.as_ref()[shift..shift + bytes.len()]);
+            match shift % 8 {
+                0 => assert_eq!(exercise(&borrowed.expect("aligned")), exercise(&snapshot)),
+                _ => assert!(matches!(borrowed, Err(OpenError::Misaligned))),
+            }
+        }
+    }
+
+    #[test]
+    fn damaged_copies_fail_open_or_verify_and_never_panic() {
+        let bytes = sample();
+        let snapshot = Snapshot::from_bytes(bytes.clone()).expect("opens");
+        // One byte at each end of each section, and a cut inside each.
+        let mut offsets = Vec::new();
+        for kind in SectionKind::ALL {
+            let range = snapshot.parsed.sections.range(kind);
+            if !range.is_empty() {
+                offsets.extend([range.start, range.end - 1]);
+            }
+        }
+        for at in offsets {
+            let mut damaged = bytes.clone();
+            damaged.as_mut()[at] ^= 0x41;
+            if let Ok(opened) = Snapshot::from_bytes(damaged.clone()) {
+                exercise(&opened);
+                assert!(opened.verify().is_err(), "byte {at}");
+            }
+            damaged.truncate(at);
+            assert!(Snapshot::from_bytes(damaged).is_err(), "cut at {at}");
+        }
+    }
+
+    #[test]
+    fn an_empty_snapshot_opens_and_answers_nothing() {
+        let bytes = SnapshotBuilder::new().as_of(0).to_bytes().expect("builds");
+        let snapshot = Snapshot::from_bytes(bytes).expect("opens");
+        snapshot.verify().expect("verifies");
+        assert_eq!(exercise(&snapshot), 0);
     }
 }

@@ -225,7 +225,11 @@ impl SnapshotBuilder {
                 )
             })
             .collect();
-        let order = order::tree_order(&points, LEAF_SIZE);
+        let order = {
+            #[cfg(feature = "tracing")]
+            let _span = tracing::debug_span!("tree order").entered();
+            order::tree_order(&points, LEAF_SIZE)
+        };
         let sorted = |position: &u32| &self.hubs[*position as usize];
 
         let points: Vec<Quantized> = order.par_iter().map(|&i| points[i as usize]).collect();
@@ -290,6 +294,8 @@ impl SnapshotBuilder {
     /// As [`to_bytes`](Self::to_bytes), and [`BuildError::Io`] if writing fails.
     pub fn write(&self, path: impl AsRef<Path>) -> Result<u64, BuildError> {
         let bytes = self.to_bytes()?;
+        #[cfg(feature = "tracing")]
+        let _span = tracing::info_span!("publish", bytes = bytes.len()).entered();
         publish(path.as_ref(), bytes.as_ref())?;
         Ok(bytes.len() as u64)
     }
