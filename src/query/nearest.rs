@@ -90,11 +90,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         search.limit = limit;
         // The heap never holds more than the snapshot's hubs, whatever k says.
         search.nearest(query.k.min(self.hub_count()), scratch);
-        hits.extend(scratch.found.iter().map(|found| Hit {
-            position: found.position,
-            id: found.id,
-            distance_m: probe.distance_of(found.key, &search.tree.points[found.position as usize]),
-        }));
+        search.hits(&scratch.found, hits);
         Ok(())
     }
 

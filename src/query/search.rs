@@ -5,6 +5,7 @@ use std::collections::BinaryHeap;
 use super::filter::Filter;
 use super::order::SortBuffers;
 use super::within::Order;
+use super::Hit;
 use crate::format::hubs::HubsView;
 use crate::format::tree::{node_start, NodeBox, TreeView};
 use crate::sphere::{Key, Probe, Quantized};
@@ -142,6 +143,20 @@ impl<'a> Search<'a> {
             .filter
             .may_match(self.categories[position], self.flags[position])
             && !self.filter.excludes(self.ids[position]))
+    }
+
+    /// Appends the hits of found points, with their distances, to `hits`.
+    pub(crate) fn hits(&self, found: &[Candidate], hits: &mut Vec<Hit>) {
+        let points = self.tree.points;
+        hits.extend(found.iter().filter_map(|found| {
+            let point = points.get(found.position as usize)?;
+            let distance_m = self.probe.distance_of(found.key, point);
+            Some(Hit {
+                position: found.position,
+                id: found.id,
+                distance_m,
+            })
+        }));
     }
 
     /// The `k` best points with keys up to the limit, into `scratch.found`, in result order.

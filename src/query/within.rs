@@ -142,11 +142,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             Some(limit) => search.nearest(limit.min(self.hub_count()), scratch),
             None => search.within(query.order, scratch),
         }
-        hits.extend(scratch.found.iter().map(|found| Hit {
-            position: found.position,
-            id: found.id,
-            distance_m: probe.distance_of(found.key, &search.tree.points[found.position as usize]),
-        }));
+        search.hits(&scratch.found, hits);
 
         let full = query
             .limit
