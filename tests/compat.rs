@@ -1,0 +1,106 @@
+//! Snapshots of every released format version still open, verify and answer correctly.
+//!
+//! `tests/data/format-v1.hubdex` was written by the first release. To add a fixture for a new
+//! format version, run `HUBDEX_WRITE_FIXTURE=1 cargo test --test compat` after bumping the
+//! version, and keep the old files.
+
+use std::path::PathBuf;
+
+use hubdex::generate::{Generator, GENERATED_AS_OF};
+use hubdex::{distance_m, Nearest, Snapshot, SnapshotBuilder, Within};
+
+fn fixture(version: u32) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/format-v{version}.hubdex"))
+}
+
+/// The input every fixture was built from: 300 hubs around 30 cities, plus hubs at the poles
+/// and on both sides of the antimeridian.
+fn fixture_builder() -> SnapshotBuilder {
+    let mut builder = SnapshotBuilder::new();
+    builder.as_of(GENERATED_AS_OF);
+    let mut hubs = Generator::new(11).top_cities(30).hubs(300);
+    for (i, (lat, lon)) in [
+        (90.0, 0.0),
+        (-90.0, 45.0),
+        (0.5, 179.9999),
+        (0.5, -179.9999),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        hubs.push(hubdex::Hub::new(
+            10_000 + i as u64,
+            format!("Edge {i}"),
+            lat,
+            lon,
+        ));
+    }
+    for hub in hubs {
+        builder.add_hub(hub).expect("valid hub");
+    }
+    builder
+}
+
+#[test]
+fn write_fixture_on_request() {
+    if std::env::var_os("HUBDEX_WRITE_FIXTURE").is_some() {
+        fixture_builder()
+            .write(fixture(1))
+            .expect("fixture written");
+    }
+}
+
+#[test]
+fn format_v1_opens_verifies_and_answers_like_brute_force() {
+    let snapshot = Snapshot::open(fixture(1)).expect("the version 1 fixture opens");
+    snapshot.verify().expect("the version 1 fixture verifies");
+    assert_eq!(snapshot.hub_count(), 304);
+    assert_eq!(snapshot.as_of(), GENERATED_AS_OF);
+
+    for (lat, lon) in [(35.68, 139.69), (0.5, 180.0), (-89.0, 10.0), (40.71, -74.0)] {
+        let hits = snapshot
+            .nearest(&Nearest::new(lat, lon).k(5))
+            .expect("query");
+        let mut oracle: Vec<(f64, u64)> = snapshot
+            .iter()
+            .map(|hub| (distance_m(lat, lon, hub.lat(), hub.lon()), hub.id()))
+            .collect();
+        oracle.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (hit, (distance, _)) in hits.iter().zip(&oracle) {
+            assert!((hit.distance_m - distance).abs() < 0.01, "({lat}, {lon})");
+        }
+        let within = snapshot
+            .within(&Within::new(lat, lon, 50_000.0))
+            .expect("query")
+            .hits;
+        let expected = oracle
+            .iter()
+            .filter(|(distance, _)| *distance <= 50_000.0)
+            .count();
+        assert_eq!(within.len(), expected, "({lat}, {lon})");
+    }
+}
+
+#[test]
+fn this_build_answers_the_fixture_input_like_the_fixture() {
+    let stored = Snapshot::open(fixture(1)).expect("fixture");
+    let rebuilt = Snapshot::from_bytes(fixture_builder().to_bytes().expect("build")).expect("open");
+    for (lat, lon) in [(48.85, 2.35), (-33.87, 151.21), (90.0, 0.0)] {
+        let query = Nearest::new(lat, lon).k(20);
+        assert_eq!(
+            stored.nearest(&query).expect("query"),
+            rebuilt.nearest(&query).expect("query")
+        );
+    }
+    assert_eq!(names(&stored), names(&rebuilt));
+}
+
+/// Every hub's id and name, by id.
+fn names<B: AsRef<[u8]>>(snapshot: &Snapshot<B>) -> Vec<(u64, String)> {
+    let mut names: Vec<(u64, String)> = snapshot
+        .iter()
+        .map(|hub| (hub.id(), hub.name().expect("name").to_owned()))
+        .collect();
+    names.sort();
+    names
+}
