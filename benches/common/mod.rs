@@ -8,7 +8,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use hubdex::generate::Generator;
-use hubdex::{AlignedBytes, Hub, Snapshot, SnapshotBuilder};
+use hubdex::{Hub, Mmap, Snapshot, SnapshotBuilder};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rstar::primitives::GeomWithData;
@@ -30,7 +30,9 @@ pub fn hub_count() -> usize {
 
 pub struct Data {
     pub hubs: Vec<Hub>,
-    pub snapshot: Snapshot<AlignedBytes>,
+    /// Opened by memory map from a file in `_dir`.
+    pub snapshot: Snapshot<Mmap>,
+    _dir: tempfile::TempDir,
     /// `(lat, lon)` near city centres, drawn by population.
     pub queries: Vec<(f64, f64)>,
 }
@@ -43,11 +45,15 @@ pub fn data() -> Data {
     for hub in &hubs {
         builder.add_hub(hub.clone()).unwrap();
     }
-    let snapshot = Snapshot::from_bytes(builder.to_bytes().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.hubdex");
+    builder.write(&path).unwrap();
+    let snapshot = Snapshot::open(&path).unwrap();
     let queries = city_queries(&generator, QUERIES);
     Data {
         hubs,
         snapshot,
+        _dir: dir,
         queries,
     }
 }
