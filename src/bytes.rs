@@ -60,3 +60,39 @@ impl std::fmt::Debug for AlignedBytes {
         write!(f, "AlignedBytes({} bytes)", self.len)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffers_are_aligned_zeroed_and_exactly_as_long_as_asked() {
+        for len in [0, 1, 7, 8, 9, 63, 64, 65] {
+            let mut bytes = AlignedBytes::zeroed(len);
+            assert_eq!(bytes.len(), len);
+            assert_eq!(bytes.is_empty(), len == 0);
+            assert_eq!(bytes.as_ref().as_ptr().align_offset(8), 0, "len {len}");
+            assert!(bytes.as_ref().iter().all(|&byte| byte == 0));
+            assert_eq!(bytes.as_mut().len(), len);
+        }
+    }
+
+    #[test]
+    fn copies_round_trip_and_writes_and_truncation_are_seen() {
+        let source: Vec<u8> = (0..=20).collect();
+        let mut bytes = AlignedBytes::copy_from(&source);
+        assert_eq!(bytes.as_ref(), &source[..]);
+        assert_eq!(bytes.clone(), bytes);
+        bytes.as_mut()[20] = 0xff;
+        assert_eq!(bytes.as_ref()[20], 0xff);
+        bytes.truncate(30);
+        assert_eq!(bytes.len(), 21);
+        bytes.truncate(9);
+        assert_eq!(bytes.as_ref(), &source[..9]);
+        assert_eq!(bytes.as_mut(), &source[..9]);
+        assert_eq!(format!("{bytes:?}"), "AlignedBytes(9 bytes)");
+        bytes.truncate(0);
+        assert!(bytes.is_empty() && bytes.as_ref().is_empty());
+        assert!(AlignedBytes::default().is_empty());
+    }
+}

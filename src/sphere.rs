@@ -299,3 +299,6 @@ mod tests {
         assert_eq!(radius_key(1e9), Key::MAX);
     }
 }
+
+#[cfg(test)]
+mod properties;

@@ -50,6 +50,8 @@ pub(crate) fn check(
 pub(crate) struct StringsView<'a> {
     offsets: &'a [u32],
     block: &'a [u8],
+    /// The longest string the builder writes to this table.
+    max_len: usize,
 }
 
 impl<'a> StringsView<'a> {
@@ -58,17 +60,28 @@ impl<'a> StringsView<'a> {
         sections: &Sections,
         offsets_kind: SectionKind,
         bytes_kind: SectionKind,
+        max_len: usize,
     ) -> StringsView<'a> {
         StringsView {
             offsets: sections.slice(bytes, offsets_kind),
             block: sections.slice(bytes, bytes_kind),
+            max_len,
         }
     }
 
     /// The string at `index`, or `None` if its offsets or bytes are damaged.
+    ///
+    /// Offsets are not checked to ascend (that would take a pass over the table at open, and
+    /// `verify` only checks checksums, which a hostile writer can recompute), so a string
+    /// longer than the builder writes is damage too: without the cap, offsets alternating
+    /// between 0 and the block's end would make every other string the whole block, and
+    /// reading every name would take time quadratic in the file size.
     pub(crate) fn get(&self, index: usize) -> Option<&'a str> {
         let start = *self.offsets.get(index)? as usize;
         let end = *self.offsets.get(index.checked_add(1)?)? as usize;
+        if end.checked_sub(start)? > self.max_len {
+            return None;
+        }
         std::str::from_utf8(self.block.get(start..end)?).ok()
     }
 }
