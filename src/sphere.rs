@@ -59,6 +59,15 @@ impl Key {
     /// Above every key of a real point.
     pub(crate) const MAX: Key = Key(u64::MAX);
 
+    /// The distance in metres of a point within a right angle, from its key alone.
+    #[inline(always)]
+    pub(crate) fn near_distance_m(self) -> Option<f64> {
+        self.is_near().then(|| {
+            let angle = chord_to_angle(f64::from_bits(self.0).sqrt() / SCALE);
+            angle.min(std::f64::consts::FRAC_PI_2) * EARTH_RADIUS_M
+        })
+    }
+
     /// Whether the key is of a point within a right angle (a squared chord's bits).
     pub(crate) fn is_near(self) -> bool {
         self.0 & FAR == 0
@@ -161,11 +170,10 @@ impl Probe {
         // Quantised vectors are not exactly unit length, so the two formulas disagree by up to
         // a few millimetres at a right angle; clamping to it keeps distances in key order
         // (every near key is below every far key).
-        let angle = if key.is_near() {
-            chord_to_angle(f64::from_bits(key.0).sqrt() / SCALE).min(FRAC_PI_2)
-        } else {
-            (PI - chord_to_angle(self.anti_chord2(p).sqrt() / SCALE)).max(FRAC_PI_2)
-        };
+        if let Some(distance_m) = key.near_distance_m() {
+            return distance_m;
+        }
+        let angle = (PI - chord_to_angle(self.anti_chord2(p).sqrt() / SCALE)).max(FRAC_PI_2);
         angle * EARTH_RADIUS_M
     }
 }

@@ -147,16 +147,22 @@ impl<'a> Search<'a> {
 
     /// Appends the hits of found points, with their distances, to `hits`.
     pub(crate) fn hits(&self, found: &[Candidate], hits: &mut Vec<Hit>) {
-        let points = self.tree.points;
-        hits.extend(found.iter().filter_map(|found| {
-            let point = points.get(found.position as usize)?;
-            let distance_m = self.probe.distance_of(found.key, point);
-            Some(Hit {
-                position: found.position,
-                id: found.id,
+        hits.reserve(found.len());
+        for candidate in found {
+            // A near key holds the squared chord; only a far one needs the point again.
+            let distance_m = match candidate.key.near_distance_m() {
+                Some(distance_m) => distance_m,
+                None => match self.tree.points.get(candidate.position as usize) {
+                    Some(point) => self.probe.distance_of(candidate.key, point),
+                    None => continue,
+                },
+            };
+            hits.push(Hit {
+                position: candidate.position,
+                id: candidate.id,
                 distance_m,
-            })
-        }));
+            });
+        }
     }
 
     /// The `k` best points with keys up to the limit, into `scratch.found`, in result order.
