@@ -1,0 +1,8 @@
+//! Helpers shared by the fuzz targets in `fuzz_targets/`: turning fuzzer bytes into query
+//! parameters, repairing mutated snapshot headers so that mutations reach past the checksum,
+//! a brute-force oracle for query answers, and the invariants every answer must keep.
+
+pub mod check;
+pub mod oracle;
+pub mod params;
+pub mod repair;
