@@ -61,8 +61,8 @@
 //!   why hubs less than a centimetre apart in distance may trade places, and why a hub within
 //!   a centimetre of a radius may fall on either side of it.
 //! * Snapshots are little-endian and read in place, so big-endian machines cannot open them.
-//! * Events, activity ranking, trending and health, polygons, hex aggregates and shards are
-//!   not built yet.
+//! * Events, activity ranking, trending and health (TODO(#3)), polygons, hex aggregates and
+//!   shards (TODO(#4)) are not built yet.
 #![cfg_attr(
     not(test),
     deny(
