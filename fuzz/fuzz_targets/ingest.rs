@@ -10,33 +10,33 @@ use hubdex::ingest::read_hubs;
 use hubdex::{Snapshot, SnapshotBuilder};
 use libfuzzer_sys::fuzz_target;
 
-/// One file per extension per process, written anew for every input (parallel fuzzing jobs
-/// are separate processes, so the process id keeps them apart). In memory (`/dev/shm`) where
-/// there is one: on ext4, rewriting a file flushes it to disk, which makes fuzzing 20 times
-/// slower.
+/// The input file for one extension, named by the process id so that parallel fuzzing jobs
+/// (separate processes) keep apart. In memory (`/dev/shm`) where there is one: on ext4,
+/// rewriting a file flushes it to disk, which made fuzzing twenty times slower.
 fn path(extension: &str) -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     let dir = DIR.get_or_init(|| {
         let shm = Path::new("/dev/shm");
-        let base = if shm.is_dir() {
+        if shm.is_dir() {
             shm.to_path_buf()
         } else {
             std::env::temp_dir()
-        };
-        let dir = base.join(format!("hubdex-fuzz-ingest-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create a temporary directory");
-        dir
+        }
     });
-    dir.join(format!("hubs.{extension}"))
+    dir.join(format!(
+        "hubdex-fuzz-ingest-{}.{extension}",
+        std::process::id()
+    ))
 }
 
 fuzz_target!(|data: &[u8]| {
     for extension in ["csv", "ndjson"] {
         let path = path(extension);
-        // Unlink first: ext4 flushes a file that is truncated and rewritten.
-        let _ = std::fs::remove_file(&path);
         std::fs::write(&path, data).expect("write the input file");
         ingest(&path);
+        // A new file for every input (ext4 flushes a truncated and rewritten one), and none
+        // left behind.
+        let _ = std::fs::remove_file(&path);
     }
 });
 
