@@ -109,17 +109,7 @@ fn is_ndjson(path: &Path) -> bool {
 /// hub, categories `;`-joined.
 fn write_csv(out: impl Write, hubs: &[Hub]) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    let header = [
-        "id",
-        "name",
-        "lat",
-        "lon",
-        "categories",
-        "members",
-        "created_at",
-        "verified",
-    ];
-    writer.write_record(header)?;
+    writer.write_record(hubdex::ingest::HUB_FIELDS)?;
 
     for hub in hubs {
         let row = Row::of(hub);

@@ -14,16 +14,7 @@ use crate::error::{BuildError, RecordProblem};
 use crate::hub::Hub;
 
 /// The fields read, in the order of [`Columns::index`]; the first four are required.
-const FIELDS: [&str; 8] = [
-    "id",
-    "name",
-    "lat",
-    "lon",
-    "categories",
-    "members",
-    "created_at",
-    "verified",
-];
+const FIELDS: [&str; 8] = super::HUB_FIELDS;
 const REQUIRED: usize = 4;
 
 const ID: usize = 0;

@@ -38,6 +38,18 @@ use time::OffsetDateTime;
 use crate::build::SnapshotBuilder;
 use crate::error::{BuildError, Location, RecordProblem};
 
+/// The hub fields, in the order `hubdex generate` writes them; the first four are required.
+pub const HUB_FIELDS: [&str; 8] = [
+    "id",
+    "name",
+    "lat",
+    "lon",
+    "categories",
+    "members",
+    "created_at",
+    "verified",
+];
+
 /// The extensions [`read_hubs`] accepts, for messages.
 const ACCEPTED: &str = "expected a file name ending in .csv, .ndjson or .jsonl";
 
