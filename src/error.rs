@@ -30,11 +30,11 @@ pub enum OpenError {
         found: [u8; 8],
     },
     /// A format version this build cannot read.
-    #[error("snapshot format version {found} is not supported (this build reads {supported}): rebuild the snapshot with this version of hubdex")]
+    #[error("snapshot format version {found} is not supported (this build reads versions 1 to {supported}): rebuild the snapshot with this version of hubdex")]
     UnsupportedVersion {
         /// Version in the file.
         found: u32,
-        /// Version this build reads.
+        /// The newest version this build reads (it reads every version from 1 up).
         supported: u32,
     },
     /// Snapshots are little-endian and are read in place.
@@ -217,6 +217,50 @@ pub enum RecordProblem {
         found: u64,
         /// Columns in the header.
         expected: u64,
+    },
+    /// The event title is empty or too long.
+    #[error("field 'title' is {len} bytes; a title must have 1 to {max} bytes")]
+    TitleLength {
+        /// Its length in bytes after trimming.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The event ends before it starts.
+    #[error("field 'ends_at' ({ends_at}) is before 'starts_at' ({starts_at}): an event cannot end before it starts")]
+    EndBeforeStart {
+        /// Start, unix seconds.
+        starts_at: i64,
+        /// End, unix seconds.
+        ends_at: i64,
+    },
+    /// A time is outside the range a snapshot stores.
+    #[error(
+        "field '{field}' is {value} unix seconds, outside {min}..={max} (1970-01-01 to 2106-02-07)"
+    )]
+    TimeRange {
+        /// The field.
+        field: &'static str,
+        /// The value.
+        value: i64,
+        /// Smallest allowed.
+        min: i64,
+        /// Largest allowed.
+        max: i64,
+    },
+    /// Only one of a place's two coordinates is given.
+    #[error("field '{given}' is given without '{missing}': give both coordinates of the venue, or neither to use the hub's place")]
+    HalfPlace {
+        /// The coordinate given.
+        given: &'static str,
+        /// The one missing.
+        missing: &'static str,
+    },
+    /// The event names a hub that is not in the snapshot.
+    #[error("field 'hub_id' is {hub_id}, but no hub has that id: add the hub, or drop the event")]
+    UnknownHub {
+        /// The hub id given.
+        hub_id: u64,
     },
 }
 

@@ -75,9 +75,12 @@
 )]
 #![deny(missing_docs)]
 
+pub mod activity;
 mod build;
 mod bytes;
+mod decay;
 mod error;
+mod event;
 mod format;
 pub mod generate;
 mod hub;
@@ -89,12 +92,19 @@ mod sphere;
 
 pub use build::SnapshotBuilder;
 pub use bytes::AlignedBytes;
+pub use decay::{Decay, DecayKind};
 pub use error::{BuildError, Location, OpenError, QueryError, RecordProblem};
+pub use event::{Event, MAX_TITLE_BYTES};
+pub use format::events::MAX_EVENTS;
 pub use format::meta::{MAX_CATEGORIES, MAX_HUBS};
 pub use hub::{Category, CategorySet, Hub, HubFlags, MAX_NAME_BYTES, MAX_SLUG_BYTES};
+pub use query::activity::{EventRef, Trend};
+pub use query::best::RankScratch;
 pub use query::cursor::Cursor;
+pub use query::events::{EventHit, EventOrder, EventPage, Upcoming};
 pub use query::filter::Filter;
 pub use query::nearest::Nearest;
+pub use query::ranked::{Ranked, RankedHit, RankedPage, Weights};
 pub use query::search::Scratch;
 pub use query::within::{Order, Page, Within};
 pub use query::Hit;

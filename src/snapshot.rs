@@ -1,7 +1,10 @@
 //! [`Snapshot`]: an opened snapshot file, read in place.
 
 use crate::error::{OpenError, QueryError};
+use crate::event::MAX_TITLE_BYTES;
+use crate::format::activity::{self, ActivityView};
 use crate::format::cells::CellsView;
+use crate::format::events::{self, EventsView};
 use crate::format::header::{self, Parsed};
 use crate::format::hubs::{HubsView, UNKNOWN_TIME};
 use crate::format::meta::{self, Meta};
@@ -56,6 +59,15 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             SectionKind::CategoryBytes,
             u64::from(meta.category_count),
         )?;
+        if parsed.version >= 2 {
+            events::check(raw, &parsed.sections, &meta)?;
+            activity::check(raw, &parsed.sections, &meta)?;
+        } else if meta.event_count != 0 || meta.region_count != 0 || meta.title_count != 0 {
+            return Err(OpenError::Inconsistent {
+                section: SectionKind::Meta.name(),
+                problem: "a format 1 snapshot with events".to_string(),
+            });
+        }
         Ok(Snapshot {
             bytes,
             parsed,
@@ -83,6 +95,17 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
     /// Number of hubs.
     pub fn hub_count(&self) -> usize {
         self.meta.hub_count as usize
+    }
+
+    /// Number of events.
+    pub fn event_count(&self) -> usize {
+        self.meta.event_count as usize
+    }
+
+    /// The snapshot's format version: 1 has hubs only; 2 adds events, activity, health and
+    /// trending.
+    pub fn format_version(&self) -> u32 {
+        self.parsed.version
     }
 
     /// The build's reference time, unix seconds.
@@ -158,7 +181,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
 
     /// Sizes of the sections, for `hubdex info`.
     pub fn section_sizes(&self) -> Vec<(&'static str, usize)> {
-        SectionKind::ALL
+        SectionKind::of_version(self.parsed.version)
             .iter()
             .map(|&kind| (kind.name(), self.parsed.sections.range(kind).len()))
             .collect()
@@ -174,6 +197,28 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
 
     pub(crate) fn hubs(&self) -> HubsView<'_> {
         HubsView::new(self.bytes.as_ref(), &self.parsed.sections)
+    }
+
+    pub(crate) fn events(&self) -> EventsView<'_> {
+        EventsView::new(self.bytes.as_ref(), &self.parsed.sections)
+    }
+
+    pub(crate) fn activity(&self) -> ActivityView<'_> {
+        ActivityView::new(self.bytes.as_ref(), &self.parsed.sections)
+    }
+
+    pub(crate) fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    pub(crate) fn titles(&self) -> StringsView<'_> {
+        StringsView::new(
+            self.bytes.as_ref(),
+            &self.parsed.sections,
+            SectionKind::TitleOffsets,
+            SectionKind::TitleBytes,
+            MAX_TITLE_BYTES,
+        )
     }
 
     pub(crate) fn cells(&self) -> CellsView<'_> {
@@ -301,7 +346,9 @@ mod tests {
     //! in-place reads are sound: every column a query reads is a cast of the caller's buffer.
 
     use super::*;
-    use crate::{AlignedBytes, Filter, Hub, Nearest, SnapshotBuilder, Within};
+    use crate::{
+        AlignedBytes, Event, Filter, Hub, Nearest, Ranked, SnapshotBuilder, Upcoming, Within,
+    };
     use h3o::{LatLng, Resolution};
 
     fn sample() -> AlignedBytes {
@@ -322,6 +369,18 @@ mod tests {
             hub.members = i as u32;
             hub.created_at = Some(1_600_000_000 + i as i64);
             builder.add_hub(hub).expect("valid hub");
+            for day in 0..3 {
+                let start = 1_767_225_600 + (day - 1) * 86_400 + i as i64;
+                let mut event =
+                    Event::new(100 * i as u64 + day as u64, 10 + i as u64, "Walk", start);
+                event.rsvps = day as u32;
+                if day == 2 {
+                    event.lat = Some(lat.clamp(-89.0, 89.0) + 0.5);
+                    event.lon = Some(lon);
+                    event.categories = vec!["chess".to_string()];
+                }
+                builder.add_event(event).expect("valid event");
+            }
         }
         builder.to_bytes().expect("builds")
     }
@@ -353,7 +412,20 @@ mod tests {
         for hub in snapshot.iter() {
             answered += usize::from(hub.name().is_ok());
             answered += usize::from(snapshot.hub(hub.id()).is_some());
+            answered += usize::from(snapshot.health(hub.id()).is_some());
+            answered += snapshot
+                .events_of(hub.id())
+                .map_or(0, |events| events.map_or(0, |events| events.len()));
         }
+        answered += snapshot
+            .ranked(&Ranked::new(38.72, -9.14, 100_000.0))
+            .map_or(0, |page| page.hits.len());
+        answered += snapshot
+            .upcoming(&Upcoming::new(38.72, -9.14, 100_000.0, 0, i64::MAX))
+            .map_or(0, |page| page.hits.len());
+        answered += snapshot
+            .trending_at(38.7223, -9.1393, 4, 10)
+            .map_or(0, |(_, trends)| trends.len());
         answered + snapshot.categories().count()
     }
 
@@ -375,7 +447,13 @@ mod tests {
             .within(&Within::new(-17.0, 180.0, 50_000.0))
             .expect("answers");
         assert_eq!(page.hits.len(), 2);
-        assert_eq!(exercise(&snapshot), 3 + 2 + 1 + 2 + 2 + 6 + 6 + 2);
+        // Hubs: nearest 3 + 2, within 1 + 2, cell 2, names 6, ids 6, categories 3; events:
+        // health 6, events 18, ranked 2, upcoming 6 (two hubs, three events each, in 100 km),
+        // trending: 2 hubs near Lisbon, growing.
+        assert_eq!(
+            exercise(&snapshot),
+            3 + 2 + 1 + 2 + 2 + 6 + 6 + 3 + 6 + 18 + 2 + 6 + 2
+        );
 
         // A borrowed buffer at every offset: aligned ones open and answer alike.
         let mut wide = AlignedBytes::zeroed(bytes.len() + 8);

@@ -1,5 +1,6 @@
 //! [`SnapshotBuilder`]: validates hubs and writes snapshot files.
 
+mod events;
 mod order;
 
 use std::collections::HashMap;
@@ -11,6 +12,8 @@ use rayon::prelude::*;
 
 use crate::bytes::AlignedBytes;
 use crate::error::{BuildError, Location, RecordProblem};
+use crate::event::{Event, MAX_TITLE_BYTES};
+use crate::format::events::{MAX_EVENTS, NO_CAPACITY};
 use crate::format::hubs::{Columns, UNKNOWN_TIME};
 use crate::format::meta::{Meta, CELL_RESOLUTION, MAX_CATEGORIES, MAX_HUBS};
 use crate::format::tree::LEAF_SIZE;
@@ -39,7 +42,31 @@ pub struct SnapshotBuilder {
     files: Vec<PathBuf>,
     slugs: Vec<String>,
     slug_index: HashMap<String, u8>,
+    events: Vec<PendingEvent>,
+    event_origins: Vec<Origin>,
+    titles: Vec<Box<str>>,
+    title_index: HashMap<Box<str>, u32>,
 }
+
+/// An event as checked on arrival; the hub it names is found at build time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PendingEvent {
+    pub(crate) id: u64,
+    pub(crate) hub_id: u64,
+    pub(crate) start: u32,
+    pub(crate) duration: u32,
+    /// The venue, or [`NO_PLACE`] for the hub's place.
+    pub(crate) place: [i32; 2],
+    /// Category bits; 0 takes the hub's at build time.
+    pub(crate) categories: u64,
+    pub(crate) rsvps: u32,
+    pub(crate) capacity: u32,
+    pub(crate) price: u32,
+    pub(crate) title: u32,
+}
+
+/// The `place` of an event held at its hub's place.
+pub(crate) const NO_PLACE: [i32; 2] = [i32::MIN, i32::MIN];
 
 #[derive(Debug)]
 struct Pending {
@@ -117,6 +144,123 @@ impl SnapshotBuilder {
         Ok(())
     }
 
+    /// Number of events added.
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Adds an event from code. Its hub may be added before or after it; the build checks
+    /// that it exists.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::Record`] naming the field that is invalid; the event is not added.
+    pub fn add_event(&mut self, event: Event) -> Result<(), BuildError> {
+        self.add_event_from(event, None, None)
+    }
+
+    /// Adds an event read from `file` at `line`, so that errors can point there.
+    ///
+    /// # Errors
+    ///
+    /// As [`add_event`](Self::add_event), with the file and line in the location.
+    pub fn add_event_from(
+        &mut self,
+        event: Event,
+        file: Option<&Path>,
+        line: Option<u64>,
+    ) -> Result<(), BuildError> {
+        let origin = Origin {
+            file: file.map(|path| self.file_index(path)),
+            line,
+        };
+        if self.events.len() as u64 >= MAX_EVENTS {
+            return Err(BuildError::TooMany {
+                what: "events",
+                max: MAX_EVENTS,
+            });
+        }
+        let pending = self
+            .check_event(event)
+            .map_err(|problem| BuildError::Record {
+                location: self.location(origin, self.events.len()),
+                problem,
+            })?;
+        self.events.push(pending);
+        self.event_origins.push(origin);
+        Ok(())
+    }
+
+    fn check_event(&mut self, event: Event) -> Result<PendingEvent, RecordProblem> {
+        let time = |field, value: i64| {
+            u32::try_from(value).map_err(|_| RecordProblem::TimeRange {
+                field,
+                value,
+                min: 0,
+                max: i64::from(u32::MAX),
+            })
+        };
+        let start = time("starts_at", event.starts_at)?;
+        let end = match event.ends_at {
+            Some(end) if end < event.starts_at => {
+                return Err(RecordProblem::EndBeforeStart {
+                    starts_at: event.starts_at,
+                    ends_at: end,
+                })
+            }
+            Some(end) => time("ends_at", end)?,
+            None => start,
+        };
+        let place = match (event.lat, event.lon) {
+            (Some(lat), Some(lon)) => [
+                check_coordinate("lat", lat, 90.0)?,
+                check_coordinate("lon", lon, 180.0)?,
+            ],
+            (None, None) => NO_PLACE,
+            (Some(_), None) => {
+                return Err(RecordProblem::HalfPlace {
+                    given: "lat",
+                    missing: "lon",
+                })
+            }
+            (None, Some(_)) => {
+                return Err(RecordProblem::HalfPlace {
+                    given: "lon",
+                    missing: "lat",
+                })
+            }
+        };
+        let title = event.title.trim();
+        if title.is_empty() || title.len() > MAX_TITLE_BYTES {
+            return Err(RecordProblem::TitleLength {
+                len: title.len(),
+                max: MAX_TITLE_BYTES,
+            });
+        }
+        let categories = self.categories(&event.categories)?;
+        let title = match self.title_index.get(title) {
+            Some(&index) => index,
+            None => {
+                let index = self.titles.len() as u32;
+                self.titles.push(title.into());
+                self.title_index.insert(title.into(), index);
+                index
+            }
+        };
+        Ok(PendingEvent {
+            id: event.id,
+            hub_id: event.hub_id,
+            start,
+            duration: end - start,
+            place,
+            categories,
+            rsvps: event.rsvps,
+            capacity: event.capacity.unwrap_or(NO_CAPACITY),
+            price: event.price_cents,
+            title,
+        })
+    }
+
     fn file_index(&mut self, path: &Path) -> u32 {
         if self.files.last().map(PathBuf::as_path) != Some(path) {
             self.files.push(path.to_path_buf());
@@ -151,10 +295,7 @@ impl SnapshotBuilder {
                 expected: "a time after year -292277022657",
             });
         }
-        let mut categories = 0u64;
-        for slug in &hub.categories {
-            categories |= 1 << self.category(slug)?;
-        }
+        let categories = self.categories(&hub.categories)?;
         let flags = if hub.verified {
             HubFlags::VERIFIED
         } else {
@@ -171,30 +312,43 @@ impl SnapshotBuilder {
         })
     }
 
-    /// The vocabulary index of a slug, adding it if new.
-    fn category(&mut self, raw: &str) -> Result<u8, RecordProblem> {
-        let slug = raw.trim().to_ascii_lowercase();
-        if let Some(&index) = self.slug_index.get(&slug) {
-            return Ok(index);
+    /// The category set of a record's slugs, adding new slugs to the vocabulary only once
+    /// every slug of the record has been checked, so that a rejected record leaves no trace.
+    fn categories(&mut self, raw: &[String]) -> Result<u64, RecordProblem> {
+        let mut known = 0u64;
+        let mut new: Vec<String> = Vec::new();
+        for item in raw {
+            let slug = item.trim().to_ascii_lowercase();
+            if let Some(&index) = self.slug_index.get(&slug) {
+                known |= 1 << index;
+                continue;
+            }
+            let valid =
+                |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_';
+            if slug.is_empty() || slug.len() > MAX_SLUG_BYTES || !slug.bytes().all(valid) {
+                return Err(RecordProblem::CategorySlug {
+                    slug: item.to_string(),
+                    max: MAX_SLUG_BYTES,
+                });
+            }
+            if !new.contains(&slug) {
+                if self.slugs.len() + new.len() >= MAX_CATEGORIES {
+                    return Err(RecordProblem::TooManyCategories {
+                        slug,
+                        count: self.slugs.len() + new.len() + 1,
+                        max: MAX_CATEGORIES,
+                    });
+                }
+                new.push(slug);
+            }
         }
-        let valid = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_';
-        if slug.is_empty() || slug.len() > MAX_SLUG_BYTES || !slug.bytes().all(valid) {
-            return Err(RecordProblem::CategorySlug {
-                slug: raw.to_string(),
-                max: MAX_SLUG_BYTES,
-            });
+        for slug in new {
+            let index = self.slugs.len() as u8;
+            known |= 1 << index;
+            self.slugs.push(slug.clone());
+            self.slug_index.insert(slug, index);
         }
-        if self.slugs.len() >= MAX_CATEGORIES {
-            return Err(RecordProblem::TooManyCategories {
-                slug,
-                count: self.slugs.len() + 1,
-                max: MAX_CATEGORIES,
-            });
-        }
-        let index = self.slugs.len() as u8;
-        self.slugs.push(slug.clone());
-        self.slug_index.insert(slug, index);
-        Ok(index)
+        Ok(known)
     }
 
     /// Builds the snapshot in memory.
@@ -242,11 +396,32 @@ impl SnapshotBuilder {
             created: order.par_iter().map(|i| sorted(i).created).collect(),
         };
         let names: Vec<&str> = order.iter().map(|i| &*sorted(i).name).collect();
-        let cell_entries: Vec<(u64, u32)> = columns
-            .coords
-            .par_iter()
+        let cells: Vec<u64> = columns.coords.par_iter().map(|&c| cell_of(c)).collect();
+        let as_of = self.as_of.unwrap_or_else(now);
+        let built = {
+            #[cfg(feature = "tracing")]
+            let _span = tracing::debug_span!("events", events = self.events.len()).entered();
+            let locate = |index: usize| self.location(self.event_origins[index], index);
+            events::build(
+                &self.events,
+                &self.titles,
+                &locate,
+                &events::Hubs {
+                    ids: &columns.ids,
+                    coords: &columns.coords,
+                    points: &points,
+                    categories: &columns.categories,
+                    members: &columns.members,
+                    created: &columns.created,
+                },
+                as_of,
+                LEAF_SIZE,
+            )?
+        };
+        let cell_entries: Vec<(u64, u32)> = cells
+            .into_par_iter()
             .enumerate()
-            .map(|(position, &c)| (cell_of(c), position as u32))
+            .map(|(position, cell)| (cell, position as u32))
             .collect();
 
         let mut sections = vec![(SectionKind::Points, bytemuck::cast_slice(&points).to_vec())];
@@ -268,8 +443,8 @@ impl SnapshotBuilder {
             SectionKind::CategoryBytes,
         ));
         sections.extend(cells::write(cell_entries));
+        sections.extend(built.sections);
 
-        let as_of = self.as_of.unwrap_or_else(now);
         let meta = Meta {
             hub_count: self.hubs.len() as u64,
             as_of,
@@ -277,8 +452,11 @@ impl SnapshotBuilder {
             category_count: self.slugs.len() as u32,
             leaf_size: LEAF_SIZE,
             cell_resolution: CELL_RESOLUTION,
-            reserved_u32: 0,
-            reserved: [0; 4],
+            title_count: self.titles.len() as u32,
+            event_count: built.event_count,
+            time_base: built.time_base,
+            time_width: built.time_width,
+            region_count: built.region_count,
         };
         sections.push((SectionKind::Meta, meta::write(&meta)));
         sections.sort_by_key(|(kind, _)| SectionKind::ALL.iter().position(|k| k == kind));

@@ -10,8 +10,11 @@ use crate::error::OpenError;
 /// The first eight bytes of every snapshot. The last two catch text-mode transfers.
 pub(crate) const MAGIC: [u8; 8] = *b"HUBDEX\r\n";
 
-/// The format version this build writes and reads.
-pub(crate) const VERSION: u32 = 1;
+/// The format version this build writes. It reads this one and every earlier one.
+pub(crate) const VERSION: u32 = 2;
+
+/// The oldest format version this build reads.
+pub(crate) const OLDEST_VERSION: u32 = 1;
 
 /// Bytes of the header.
 pub(crate) const HEADER_LEN: usize = std::mem::size_of::<Header>();
@@ -89,6 +92,7 @@ fn header_checksum(header: &Header, table: &[u8]) -> u32 {
 
 /// What `open` learns from the header and table.
 pub(crate) struct Parsed {
+    pub(crate) version: u32,
     pub(crate) sections: Sections,
     pub(crate) crcs: Vec<(SectionKind, u32)>,
 }
@@ -104,8 +108,10 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, OpenError> {
 
     // Checksum before trusting any other field, so that a damaged header is reported as
     // damage rather than as a truncation or a malformed table. This version's table has a
-    // fixed size, so the checksummed bytes do not depend on the fields being checked.
-    let table_end = HEADER_LEN + SectionKind::ALL.len() * ENTRY_LEN;
+    // size fixed by its version, so the checksummed bytes do not depend on the fields being
+    // checked.
+    let kinds = SectionKind::of_version(header.version);
+    let table_end = HEADER_LEN + kinds.len() * ENTRY_LEN;
     let table = bytes
         .get(HEADER_LEN..table_end)
         .ok_or(OpenError::TooShort {
@@ -129,18 +135,19 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed, OpenError> {
     if bytes.as_ptr().align_offset(8) != 0 {
         return Err(OpenError::Misaligned);
     }
-    if header.section_count as usize != SectionKind::ALL.len() || header.reserved != [0; 36] {
+    if header.section_count as usize != kinds.len() || header.reserved != [0; 36] {
         return Err(bad_table(format!(
-            "{} sections listed (version {VERSION} has {}) or reserved bytes set",
+            "{} sections listed (version {} has {}) or reserved bytes set",
             header.section_count,
-            SectionKind::ALL.len()
+            header.version,
+            kinds.len()
         )));
     }
     let entries: Vec<Entry> = table
         .chunks_exact(ENTRY_LEN)
         .map(bytemuck::pod_read_unaligned)
         .collect();
-    check_entries(&entries, bytes.len())
+    check_entries(header.version, &entries, bytes.len())
 }
 
 /// The header, after the checks that say whether this is a snapshot this build reads at all.
@@ -155,7 +162,7 @@ fn read_header(bytes: &[u8]) -> Result<Header, OpenError> {
             found: header.magic,
         });
     }
-    if header.version != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&header.version) {
         return Err(OpenError::UnsupportedVersion {
             found: header.version,
             supported: VERSION,
@@ -164,9 +171,10 @@ fn read_header(bytes: &[u8]) -> Result<Header, OpenError> {
     Ok(header)
 }
 
-fn check_entries(entries: &[Entry], file_len: usize) -> Result<Parsed, OpenError> {
+fn check_entries(version: u32, entries: &[Entry], file_len: usize) -> Result<Parsed, OpenError> {
+    let kinds = SectionKind::of_version(version);
     let mut lengths = Vec::with_capacity(entries.len());
-    for (entry, expected) in entries.iter().zip(SectionKind::ALL) {
+    for (entry, &expected) in entries.iter().zip(kinds) {
         let kind = SectionKind::from_u32(entry.kind)
             .ok_or_else(|| bad_table(format!("unknown section kind {}", entry.kind)))?;
         if kind != expected {
@@ -211,7 +219,7 @@ fn check_entries(entries: &[Entry], file_len: usize) -> Result<Parsed, OpenError
     }
     let mut sections = Sections::default();
     let mut crcs = Vec::with_capacity(entries.len());
-    for ((entry, kind), range) in entries.iter().zip(SectionKind::ALL).zip(ranges) {
+    for ((entry, &kind), range) in entries.iter().zip(kinds).zip(ranges) {
         if entry.offset != range.start as u64 {
             return Err(bad_table(format!(
                 "section '{}' at byte {}, expected {}",
@@ -223,7 +231,11 @@ fn check_entries(entries: &[Entry], file_len: usize) -> Result<Parsed, OpenError
         sections.set(kind, range);
         crcs.push((kind, entry.crc));
     }
-    Ok(Parsed { sections, crcs })
+    Ok(Parsed {
+        version,
+        sections,
+        crcs,
+    })
 }
 
 fn bad_table(problem: String) -> OpenError {
@@ -233,7 +245,7 @@ fn bad_table(problem: String) -> OpenError {
 /// Recomputes every checksum and checks that padding is zero, so that any changed byte
 /// anywhere in the file is found.
 pub(crate) fn verify(bytes: &[u8], parsed: &Parsed) -> Result<(), OpenError> {
-    let mut covered = HEADER_LEN + SectionKind::ALL.len() * ENTRY_LEN;
+    let mut covered = HEADER_LEN + parsed.crcs.len() * ENTRY_LEN;
     for &(kind, expected) in &parsed.crcs {
         let range = parsed.sections.range(kind);
         check_padding(bytes, covered, range.start)?;

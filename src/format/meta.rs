@@ -25,8 +25,15 @@ pub(crate) struct Meta {
     pub(crate) category_count: u32,
     pub(crate) leaf_size: u32,
     pub(crate) cell_resolution: u32,
-    pub(crate) reserved_u32: u32,
-    pub(crate) reserved: [u64; 4],
+    /// Distinct event titles (format 2; zero in format 1, as are the fields below).
+    pub(crate) title_count: u32,
+    pub(crate) event_count: u64,
+    /// Start of the first time bucket of [`SectionKind::NodeTimes`], unix seconds.
+    pub(crate) time_base: i64,
+    /// Seconds per time bucket; zero when there are no events.
+    pub(crate) time_width: u64,
+    /// Regions in [`SectionKind::RegionKeys`].
+    pub(crate) region_count: u64,
 }
 
 pub(crate) fn write(meta: &Meta) -> Vec<u8> {
@@ -58,6 +65,19 @@ pub(crate) fn read(bytes: &[u8], sections: &Sections) -> Result<Meta, OpenError>
     }
     if !(1..=super::tree::MAX_LEAF_SIZE).contains(&meta.leaf_size) {
         return Err(inconsistent(format!("leaf size {}", meta.leaf_size)));
+    }
+    if meta.event_count > crate::format::events::MAX_EVENTS {
+        return Err(inconsistent(format!(
+            "{} events, more than {}",
+            meta.event_count,
+            crate::format::events::MAX_EVENTS
+        )));
+    }
+    if meta.region_count > 3 * meta.hub_count {
+        return Err(inconsistent(format!(
+            "{} regions for {} hubs",
+            meta.region_count, meta.hub_count
+        )));
     }
     if meta.cell_resolution != CELL_RESOLUTION {
         return Err(inconsistent(format!(

@@ -4,7 +4,9 @@
 //! follow it. Each submodule owns the bytes of one group of sections and both writes and reads
 //! them.
 
+pub(crate) mod activity;
 pub(crate) mod cells;
+pub(crate) mod events;
 pub(crate) mod header;
 pub(crate) mod hubs;
 pub(crate) mod layout;
@@ -58,11 +60,56 @@ pub(crate) enum SectionKind {
     CellKeys = 16,
     /// `u32` per hub: the position of the hub of each entry of [`SectionKind::CellKeys`].
     CellHubs = 17,
+    /// `u32` per hub plus one: the events of the hub at position `p` are the entries
+    /// `offsets[p]..offsets[p + 1]` of every event column. Format 2 on, as are all below.
+    EventOffsets = 18,
+    /// `u64` per event: the event's id. Events are in hub order, each hub's sorted by start
+    /// then id.
+    EventIds = 19,
+    /// `u32` per event: start, unix seconds.
+    EventStarts = 20,
+    /// `u32` per event: end minus start, seconds.
+    EventDurations = 21,
+    /// `u32` per event: RSVPs.
+    EventRsvps = 22,
+    /// `u32` per event: capacity, `u32::MAX` when unlimited.
+    EventCapacity = 23,
+    /// `u32` per event: price in cents.
+    EventPrices = 24,
+    /// `u32` per event: index of the title in [`SectionKind::TitleOffsets`].
+    EventTitles = 25,
+    /// `u32` per distinct title plus one: offsets into [`SectionKind::TitleBytes`].
+    TitleOffsets = 26,
+    /// UTF-8 event titles, back to back.
+    TitleBytes = 27,
+    /// `u32` per event with its own venue, ascending: the event's position.
+    PlaceEvents = 28,
+    /// `[i32; 2]` per entry of [`SectionKind::PlaceEvents`]: the venue in 1e-7 degrees.
+    PlaceCoords = 29,
+    /// `u32` per event whose categories are not its hub's, ascending: the event's position.
+    OwnCategoryEvents = 30,
+    /// `u64` per entry of [`SectionKind::OwnCategoryEvents`]: the event's category set.
+    OwnCategories = 31,
+    /// [`activity::Health`] per hub: activity and health figures as of the build.
+    HubHealth = 32,
+    /// [`activity::NodeSummary`] per tree node slot (as [`SectionKind::Nodes`]): box of the
+    /// node's hubs and venues, best activity, most members.
+    NodeSummaries = 33,
+    /// [`activity::TimeMask`] per tree node slot: which time buckets hold an event start.
+    NodeTimes = 34,
+    /// `u64` per region, ascending: H3 cells at the region resolutions.
+    RegionKeys = 35,
+    /// [`activity::RegionStats`] per region.
+    RegionStats = 36,
+    /// `u32` per region plus one: offsets into [`SectionKind::TrendHubs`].
+    TrendOffsets = 37,
+    /// `u32` per trending entry: hub positions, each region's best growth first.
+    TrendHubs = 38,
 }
 
 impl SectionKind {
     /// Every kind, in file order.
-    pub(crate) const ALL: [SectionKind; 17] = [
+    pub(crate) const ALL: [SectionKind; 38] = [
         SectionKind::Meta,
         SectionKind::Nodes,
         SectionKind::NodeFlags,
@@ -80,7 +127,36 @@ impl SectionKind {
         SectionKind::IdOrder,
         SectionKind::CellKeys,
         SectionKind::CellHubs,
+        SectionKind::EventOffsets,
+        SectionKind::EventIds,
+        SectionKind::EventStarts,
+        SectionKind::EventDurations,
+        SectionKind::EventRsvps,
+        SectionKind::EventCapacity,
+        SectionKind::EventPrices,
+        SectionKind::EventTitles,
+        SectionKind::TitleOffsets,
+        SectionKind::TitleBytes,
+        SectionKind::PlaceEvents,
+        SectionKind::PlaceCoords,
+        SectionKind::OwnCategoryEvents,
+        SectionKind::OwnCategories,
+        SectionKind::HubHealth,
+        SectionKind::NodeSummaries,
+        SectionKind::NodeTimes,
+        SectionKind::RegionKeys,
+        SectionKind::RegionStats,
+        SectionKind::TrendOffsets,
+        SectionKind::TrendHubs,
     ];
+
+    /// The kinds a file of format `version` holds, in file order: format 1 has no events.
+    pub(crate) fn of_version(version: u32) -> &'static [SectionKind] {
+        match version {
+            1 => &SectionKind::ALL[..17],
+            _ => &SectionKind::ALL,
+        }
+    }
 
     pub(crate) fn from_u32(raw: u32) -> Option<SectionKind> {
         SectionKind::ALL
@@ -96,9 +172,17 @@ impl SectionKind {
             Points => 12,
             Nodes => std::mem::size_of::<tree::Node>(),
             HubIds | HubCategories | HubCreated | CellKeys => 8,
-            NodeFlags | HubFlags | NameBytes | CategoryBytes => 1,
+            NodeFlags | HubFlags | NameBytes | CategoryBytes | TitleBytes => 1,
             HubCoords => 8,
             HubMembers | NameOffsets | CategoryOffsets | IdOrder | CellHubs => 4,
+            EventIds | OwnCategories | RegionKeys | PlaceCoords => 8,
+            EventOffsets | EventStarts | EventDurations | EventRsvps | EventCapacity
+            | EventPrices | EventTitles | TitleOffsets | PlaceEvents | OwnCategoryEvents
+            | TrendOffsets | TrendHubs => 4,
+            HubHealth => std::mem::size_of::<activity::Health>(),
+            NodeSummaries => std::mem::size_of::<activity::NodeSummary>(),
+            NodeTimes => std::mem::size_of::<activity::TimeMask>(),
+            RegionStats => std::mem::size_of::<activity::RegionStats>(),
         }
     }
 
@@ -123,14 +207,43 @@ impl SectionKind {
             IdOrder => "id-order",
             CellKeys => "cell-keys",
             CellHubs => "cell-hubs",
+            EventOffsets => "event-offsets",
+            EventIds => "event-ids",
+            EventStarts => "event-starts",
+            EventDurations => "event-durations",
+            EventRsvps => "event-rsvps",
+            EventCapacity => "event-capacity",
+            EventPrices => "event-prices",
+            EventTitles => "event-titles",
+            TitleOffsets => "title-offsets",
+            TitleBytes => "title-bytes",
+            PlaceEvents => "place-events",
+            PlaceCoords => "place-coords",
+            OwnCategoryEvents => "own-category-events",
+            OwnCategories => "own-categories",
+            HubHealth => "hub-health",
+            NodeSummaries => "node-summaries",
+            NodeTimes => "node-times",
+            RegionKeys => "region-keys",
+            RegionStats => "region-stats",
+            TrendOffsets => "trend-offsets",
+            TrendHubs => "trend-hubs",
         }
     }
 }
 
 /// Where each section lies in a file whose structure has been checked.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct Sections {
     ranges: [Range<usize>; SectionKind::ALL.len()],
+}
+
+impl Default for Sections {
+    fn default() -> Sections {
+        Sections {
+            ranges: std::array::from_fn(|_| 0..0),
+        }
+    }
 }
 
 impl Sections {

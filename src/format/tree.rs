@@ -124,7 +124,7 @@ pub(crate) fn bounding_box(points: &[Quantized]) -> NodeBox {
     bounds
 }
 
-fn union(a: &NodeBox, b: &NodeBox) -> NodeBox {
+pub(crate) fn union(a: &NodeBox, b: &NodeBox) -> NodeBox {
     [
         a[0].min(b[0]),
         a[1].min(b[1]),

@@ -1,10 +1,14 @@
 //! Queries: one module per query family.
 
+pub(crate) mod activity;
+pub(crate) mod best;
 pub(crate) mod cell;
 pub(crate) mod cursor;
+pub(crate) mod events;
 pub(crate) mod filter;
 pub(crate) mod nearest;
 pub(crate) mod order;
+pub(crate) mod ranked;
 pub(crate) mod search;
 pub(crate) mod within;
 

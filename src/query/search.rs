@@ -345,7 +345,7 @@ impl<'a> Search<'a> {
 
 /// A stored box as its min and max corners.
 #[inline(always)]
-fn split_box(node_box: &NodeBox) -> (Quantized, Quantized) {
+pub(crate) fn split_box(node_box: &NodeBox) -> (Quantized, Quantized) {
     (
         [node_box[0], node_box[1], node_box[2]],
         [node_box[3], node_box[4], node_box[5]],

@@ -1,0 +1,395 @@
+//! The event half of a build: events joined to their hubs, health and activity computed,
+//! per-node summaries and per-region figures derived.
+
+use h3o::{LatLng, Resolution};
+use rayon::prelude::*;
+
+use super::{PendingEvent, NO_PLACE};
+use crate::activity::{health_of, HealthState, REGION_RESOLUTIONS, TREND_LIMIT};
+use crate::error::{BuildError, Location, RecordProblem};
+use crate::format::activity::{
+    Health, NodeSummary, RegionStats, TimeMask, MARK_CATEGORIES, MARK_PLACES, NO_DAYS, TIME_BUCKETS,
+};
+use crate::format::events::{self, Columns};
+use crate::format::hubs::UNKNOWN_TIME;
+use crate::format::tree::{bounding_box, depth, node_count, node_start, union};
+use crate::format::SectionKind;
+use crate::sphere::{quantize, Quantized};
+
+const DAY: i64 = 86_400;
+
+/// The hubs, in tree order, as the event build needs them.
+pub(crate) struct Hubs<'a> {
+    pub(crate) ids: &'a [u64],
+    pub(crate) coords: &'a [[i32; 2]],
+    pub(crate) points: &'a [Quantized],
+    pub(crate) categories: &'a [u64],
+    pub(crate) members: &'a [u32],
+    pub(crate) created: &'a [i64],
+}
+
+/// What the event build adds to a snapshot.
+pub(crate) struct Built {
+    pub(crate) sections: Vec<(SectionKind, Vec<u8>)>,
+    pub(crate) event_count: u64,
+    pub(crate) time_base: i64,
+    pub(crate) time_width: u64,
+    pub(crate) region_count: u64,
+}
+
+pub(crate) fn build<S: AsRef<str> + Sync>(
+    events: &[PendingEvent],
+    titles: &[S],
+    locate: &(dyn Fn(usize) -> Location + Sync),
+    hubs: &Hubs<'_>,
+    as_of: i64,
+    leaf_size: u32,
+) -> Result<Built, BuildError> {
+    // Each event's hub position, in arrival order.
+    let mut by_id: Vec<(u64, u32)> = hubs
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(position, &id)| (id, position as u32))
+        .collect();
+    by_id.par_sort_unstable();
+    let hub_of: Vec<u32> = events
+        .par_iter()
+        .map(
+            |event| match by_id.binary_search_by_key(&event.hub_id, |&(id, _)| id) {
+                Ok(at) => by_id[at].1,
+                Err(_) => u32::MAX,
+            },
+        )
+        .collect();
+    drop(by_id);
+    if let Some(missing) = hub_of.par_iter().position_first(|&p| p == u32::MAX) {
+        return Err(BuildError::Record {
+            location: locate(missing),
+            problem: RecordProblem::UnknownHub {
+                hub_id: events[missing].hub_id,
+            },
+        });
+    }
+    check_unique(events, locate)?;
+
+    // Storage order: by hub, then start, then id.
+    let mut order: Vec<u32> = (0..events.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&i| {
+        let event = &events[i as usize];
+        (hub_of[i as usize], event.start, event.id)
+    });
+    let columns = columns(events, &order, &hub_of, hubs);
+    drop(order);
+    drop(hub_of);
+
+    // Health, then the marks that tell queries where sparse tables apply.
+    let mut health: Vec<Health> = (0..hubs.ids.len())
+        .into_par_iter()
+        .map(|position| {
+            let range = columns.offsets[position] as usize..columns.offsets[position + 1] as usize;
+            let created = hubs.created[position];
+            health_of(
+                range.map(|e| (i64::from(columns.starts[e]), columns.rsvps[e])),
+                (created != UNKNOWN_TIME).then_some(created),
+                hubs.members[position],
+                as_of,
+            )
+        })
+        .collect();
+    let hub_of_event = |event: u32| {
+        columns
+            .offsets
+            .partition_point(|&offset| offset <= event)
+            .saturating_sub(1)
+    };
+    for &event in &columns.place_events {
+        health[hub_of_event(event)].marks |= MARK_PLACES;
+    }
+    for &event in &columns.own_category_events {
+        health[hub_of_event(event)].marks |= MARK_CATEGORIES;
+    }
+
+    let (time_base, time_width) = time_buckets(&columns.starts);
+    let (summaries, times) = summaries(hubs, &columns, &health, time_base, time_width, leaf_size);
+    let regions = regions(hubs, &health);
+
+    let mut sections = events::write(&columns, titles);
+    sections.push((
+        SectionKind::HubHealth,
+        bytemuck::cast_slice(&health).to_vec(),
+    ));
+    sections.push((
+        SectionKind::NodeSummaries,
+        bytemuck::cast_slice(&summaries).to_vec(),
+    ));
+    sections.push((
+        SectionKind::NodeTimes,
+        bytemuck::cast_slice(&times).to_vec(),
+    ));
+    let region_count = regions.keys.len() as u64;
+    sections.extend([
+        (
+            SectionKind::RegionKeys,
+            bytemuck::cast_slice(&regions.keys).to_vec(),
+        ),
+        (
+            SectionKind::RegionStats,
+            bytemuck::cast_slice(&regions.stats).to_vec(),
+        ),
+        (
+            SectionKind::TrendOffsets,
+            bytemuck::cast_slice(&regions.trend_offsets).to_vec(),
+        ),
+        (
+            SectionKind::TrendHubs,
+            bytemuck::cast_slice(&regions.trend_hubs).to_vec(),
+        ),
+    ]);
+    Ok(Built {
+        sections,
+        event_count: columns.ids.len() as u64,
+        time_base,
+        time_width,
+        region_count,
+    })
+}
+
+fn check_unique(
+    events: &[PendingEvent],
+    locate: &(dyn Fn(usize) -> Location + Sync),
+) -> Result<(), BuildError> {
+    let mut by_id: Vec<u32> = (0..events.len() as u32).collect();
+    by_id.par_sort_unstable_by_key(|&i| (events[i as usize].id, i));
+    for pair in by_id.windows(2) {
+        let (first, again) = (pair[0] as usize, pair[1] as usize);
+        if events[first].id == events[again].id {
+            return Err(BuildError::Record {
+                location: locate(again),
+                problem: RecordProblem::DuplicateId {
+                    id: events[first].id,
+                    first: locate(first),
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+fn columns(events: &[PendingEvent], order: &[u32], hub_of: &[u32], hubs: &Hubs<'_>) -> Columns {
+    let sorted = |i: &u32| &events[*i as usize];
+    let mut offsets = vec![0u32; hubs.ids.len() + 1];
+    for &position in hub_of {
+        offsets[position as usize + 1] += 1;
+    }
+    for position in 0..hubs.ids.len() {
+        offsets[position + 1] += offsets[position];
+    }
+    let mut columns = Columns {
+        offsets,
+        ids: order.par_iter().map(|i| sorted(i).id).collect(),
+        starts: order.par_iter().map(|i| sorted(i).start).collect(),
+        durations: order.par_iter().map(|i| sorted(i).duration).collect(),
+        rsvps: order.par_iter().map(|i| sorted(i).rsvps).collect(),
+        capacity: order.par_iter().map(|i| sorted(i).capacity).collect(),
+        prices: order.par_iter().map(|i| sorted(i).price).collect(),
+        titles: order.par_iter().map(|i| sorted(i).title).collect(),
+        ..Columns::default()
+    };
+    for (at, i) in order.iter().enumerate() {
+        let event = sorted(i);
+        if event.place != NO_PLACE {
+            columns.place_events.push(at as u32);
+            columns.place_coords.push(event.place);
+        }
+        let hub_categories = hubs.categories[hub_of[*i as usize] as usize];
+        if event.categories != 0 && event.categories != hub_categories {
+            columns.own_category_events.push(at as u32);
+            columns.own_categories.push(event.categories);
+        }
+    }
+    columns
+}
+
+/// The first bucket's start (midnight UTC before the first start) and the bucket width (whole
+/// days, enough for every start to fall in one of [`TIME_BUCKETS`] buckets).
+fn time_buckets(starts: &[u32]) -> (i64, u64) {
+    let (Some(&first), Some(&last)) = (starts.par_iter().min(), starts.par_iter().max()) else {
+        return (0, 0);
+    };
+    let base = i64::from(first) - i64::from(first) % DAY;
+    let span_days = (i64::from(last) - base) / DAY + 1;
+    let width_days = (span_days as u64).div_ceil(TIME_BUCKETS);
+    (base, width_days * DAY as u64)
+}
+
+/// Per node: box of hubs and venues, best activity, most members, and time buckets.
+fn summaries(
+    hubs: &Hubs<'_>,
+    columns: &Columns,
+    health: &[Health],
+    time_base: i64,
+    time_width: u64,
+    leaf_size: u32,
+) -> (Vec<NodeSummary>, Vec<TimeMask>) {
+    let n = hubs.ids.len() as u64;
+    let nodes = node_count(n, leaf_size) as usize;
+    let mut summaries = vec![NodeSummary::default(); nodes];
+    let mut times = vec![TimeMask::default(); nodes];
+    if nodes > 0 {
+        let depth = depth(n, leaf_size);
+        let first_leaf = (1usize << depth) - 1;
+        let leaves: Vec<(NodeSummary, TimeMask)> = (0..1u64 << depth)
+            .into_par_iter()
+            .map(|leaf| {
+                let range = node_start(n, depth, leaf)..node_start(n, depth, leaf + 1);
+                let mut bounds = bounding_box(&hubs.points[range.clone()]);
+                let mut mask = TimeMask::default();
+                let mut max_activity = 0.0f32;
+                let mut max_members = 0u32;
+                for position in range {
+                    max_activity = max_activity.max(health[position].activity);
+                    max_members = max_members.max(hubs.members[position]);
+                    let events =
+                        columns.offsets[position] as usize..columns.offsets[position + 1] as usize;
+                    for &start in &columns.starts[events.clone()] {
+                        let bucket = (i64::from(start) - time_base) as u64 / time_width.max(1);
+                        mask.set(bucket);
+                    }
+                    if health[position].marks & MARK_PLACES != 0 {
+                        let from = columns
+                            .place_events
+                            .partition_point(|&e| (e as usize) < events.start);
+                        let to = columns
+                            .place_events
+                            .partition_point(|&e| (e as usize) < events.end);
+                        let venues: Vec<Quantized> = columns.place_coords[from..to]
+                            .iter()
+                            .map(|c| quantize(f64::from(c[0]) / 1e7, f64::from(c[1]) / 1e7))
+                            .collect();
+                        bounds = union(&bounds, &bounding_box(&venues));
+                    }
+                }
+                let summary = NodeSummary {
+                    bounds,
+                    max_activity,
+                    max_members,
+                };
+                (summary, mask)
+            })
+            .collect();
+        for (leaf, (summary, mask)) in leaves.into_iter().enumerate() {
+            summaries[first_leaf + leaf] = summary;
+            times[first_leaf + leaf] = mask;
+        }
+        for node in (0..first_leaf).rev() {
+            let (left, right) = (2 * node + 1, 2 * node + 2);
+            summaries[node] = NodeSummary {
+                bounds: union(&summaries[left].bounds, &summaries[right].bounds),
+                max_activity: summaries[left]
+                    .max_activity
+                    .max(summaries[right].max_activity),
+                max_members: summaries[left]
+                    .max_members
+                    .max(summaries[right].max_members),
+            };
+            times[node] = times[left].union(&times[right]);
+        }
+    }
+    (slotted(summaries), slotted(times))
+}
+
+/// Node values stored in slots, node `j` at slot `j + 1`, as the tree's nodes are.
+fn slotted<T: Default>(values: Vec<T>) -> Vec<T> {
+    if values.is_empty() {
+        values
+    } else {
+        std::iter::once(T::default()).chain(values).collect()
+    }
+}
+
+struct Regions {
+    keys: Vec<u64>,
+    stats: Vec<RegionStats>,
+    trend_offsets: Vec<u32>,
+    trend_hubs: Vec<u32>,
+}
+
+fn regions(hubs: &Hubs<'_>, health: &[Health]) -> Regions {
+    let mut entries: Vec<(u64, u32)> = REGION_RESOLUTIONS
+        .par_iter()
+        .flat_map(|&resolution| {
+            let resolution = Resolution::try_from(resolution).unwrap_or(Resolution::Zero);
+            // The cell h3o puts the hub in at this resolution, which is not always the
+            // parent of its finest cell: H3 cells do not nest exactly.
+            hubs.coords
+                .par_iter()
+                .enumerate()
+                .filter_map(move |(position, &c)| {
+                    let point = LatLng::new(f64::from(c[0]) / 1e7, f64::from(c[1]) / 1e7).ok()?;
+                    Some((u64::from(point.to_cell(resolution)), position as u32))
+                })
+        })
+        .collect();
+    entries.par_sort_unstable();
+    let groups: Vec<&[(u64, u32)]> = entries.chunk_by(|a, b| a.0 == b.0).collect();
+    let figures: Vec<(u64, RegionStats, Vec<u32>)> = groups
+        .par_iter()
+        .map(|group| region(group, hubs, health))
+        .collect();
+    let mut regions = Regions {
+        keys: Vec::with_capacity(figures.len()),
+        stats: Vec::with_capacity(figures.len()),
+        trend_offsets: vec![0],
+        trend_hubs: Vec::new(),
+    };
+    for (key, stats, trending) in figures {
+        regions.keys.push(key);
+        regions.stats.push(stats);
+        regions.trend_hubs.extend(trending);
+        regions.trend_offsets.push(regions.trend_hubs.len() as u32);
+    }
+    regions
+}
+
+fn region(
+    group: &[(u64, u32)],
+    hubs: &Hubs<'_>,
+    health: &[Health],
+) -> (u64, RegionStats, Vec<u32>) {
+    let mut stats = RegionStats {
+        hubs: group.len() as u32,
+        median_activation_days: f32::NAN,
+        ..RegionStats::default()
+    };
+    let mut activation: Vec<i32> = Vec::new();
+    let mut trending: Vec<(f64, u64, u32)> = Vec::new();
+    for &(_, position) in group {
+        let figures = &health[position as usize];
+        stats.active += u32::from(figures.state == HealthState::Active as u8);
+        stats.activated += u32::from(figures.since_last_days != NO_DAYS);
+        if figures.activation_days != NO_DAYS {
+            activation.push(figures.activation_days);
+        }
+        let growth = f64::from(figures.recent) - f64::from(figures.previous);
+        if growth > 0.0 {
+            trending.push((growth, hubs.ids[position as usize], position));
+        }
+    }
+    activation.sort_unstable();
+    stats.median_activation_days = match activation.len() {
+        0 => f32::NAN,
+        n if n % 2 == 1 => activation[n / 2] as f32,
+        n => ((f64::from(activation[n / 2 - 1]) + f64::from(activation[n / 2])) / 2.0) as f32,
+    };
+    trending.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    trending.truncate(TREND_LIMIT);
+    (
+        group[0].0,
+        stats,
+        trending
+            .into_iter()
+            .map(|(_, _, position)| position)
+            .collect(),
+    )
+}

@@ -1,0 +1,168 @@
+//! Events: columns in hub order, each hub's events sorted by start then id, with sparse
+//! tables for the few events whose venue or categories are not their hub's.
+
+use super::meta::{expect_count, Meta};
+use super::{strings, SectionKind, Sections};
+use crate::error::OpenError;
+
+/// Most events a snapshot holds: positions are `u32`, and one value is kept free.
+pub const MAX_EVENTS: u64 = u32::MAX as u64 - 1;
+
+/// The stored capacity of an event without a limit.
+pub(crate) const NO_CAPACITY: u32 = u32::MAX;
+
+/// The event columns, in storage order.
+#[derive(Default)]
+pub(crate) struct Columns {
+    pub(crate) offsets: Vec<u32>,
+    pub(crate) ids: Vec<u64>,
+    pub(crate) starts: Vec<u32>,
+    pub(crate) durations: Vec<u32>,
+    pub(crate) rsvps: Vec<u32>,
+    pub(crate) capacity: Vec<u32>,
+    pub(crate) prices: Vec<u32>,
+    pub(crate) titles: Vec<u32>,
+    pub(crate) place_events: Vec<u32>,
+    pub(crate) place_coords: Vec<[i32; 2]>,
+    pub(crate) own_category_events: Vec<u32>,
+    pub(crate) own_categories: Vec<u64>,
+}
+
+pub(crate) fn write<S: AsRef<str>>(columns: &Columns, titles: &[S]) -> Vec<(SectionKind, Vec<u8>)> {
+    fn raw<T: bytemuck::Pod>(kind: SectionKind, values: &[T]) -> (SectionKind, Vec<u8>) {
+        (kind, bytemuck::cast_slice(values).to_vec())
+    }
+    let mut sections = vec![
+        raw(SectionKind::EventOffsets, &columns.offsets),
+        raw(SectionKind::EventIds, &columns.ids),
+        raw(SectionKind::EventStarts, &columns.starts),
+        raw(SectionKind::EventDurations, &columns.durations),
+        raw(SectionKind::EventRsvps, &columns.rsvps),
+        raw(SectionKind::EventCapacity, &columns.capacity),
+        raw(SectionKind::EventPrices, &columns.prices),
+        raw(SectionKind::EventTitles, &columns.titles),
+        raw(SectionKind::PlaceEvents, &columns.place_events),
+        raw(SectionKind::PlaceCoords, &columns.place_coords),
+        raw(SectionKind::OwnCategoryEvents, &columns.own_category_events),
+        raw(SectionKind::OwnCategories, &columns.own_categories),
+    ];
+    sections.extend(strings::write(
+        titles,
+        SectionKind::TitleOffsets,
+        SectionKind::TitleBytes,
+    ));
+    sections
+}
+
+/// Checks the event sections' sizes against the meta counts, and that the offsets end at
+/// the event count (each offset is checked when read).
+pub(crate) fn check(bytes: &[u8], sections: &Sections, meta: &Meta) -> Result<(), OpenError> {
+    expect_count(sections, SectionKind::EventOffsets, meta.hub_count + 1)?;
+    for kind in [
+        SectionKind::EventIds,
+        SectionKind::EventStarts,
+        SectionKind::EventDurations,
+        SectionKind::EventRsvps,
+        SectionKind::EventCapacity,
+        SectionKind::EventPrices,
+        SectionKind::EventTitles,
+    ] {
+        expect_count(sections, kind, meta.event_count)?;
+    }
+    let offsets: &[u32] = sections.slice(bytes, SectionKind::EventOffsets);
+    if offsets.first() != Some(&0)
+        || offsets.last().map(|&end| u64::from(end)) != Some(meta.event_count)
+    {
+        return Err(OpenError::Inconsistent {
+            section: SectionKind::EventOffsets.name(),
+            problem: format!(
+                "offsets do not run from 0 to the {} events",
+                meta.event_count
+            ),
+        });
+    }
+    for (index, values) in [
+        (SectionKind::PlaceEvents, SectionKind::PlaceCoords),
+        (SectionKind::OwnCategoryEvents, SectionKind::OwnCategories),
+    ] {
+        let entries = sections.range(index).len() / index.element_size();
+        if entries as u64 > meta.event_count {
+            return Err(OpenError::Inconsistent {
+                section: index.name(),
+                problem: format!("{entries} entries for {} events", meta.event_count),
+            });
+        }
+        expect_count(sections, values, entries as u64)?;
+    }
+    strings::check(
+        bytes,
+        sections,
+        SectionKind::TitleOffsets,
+        SectionKind::TitleBytes,
+        u64::from(meta.title_count),
+    )
+}
+
+/// The event columns, read in place. Every accessor is bounds-checked: a damaged offset
+/// gives an empty or shorter range, never a panic.
+#[derive(Clone, Copy)]
+pub(crate) struct EventsView<'a> {
+    pub(crate) offsets: &'a [u32],
+    pub(crate) ids: &'a [u64],
+    pub(crate) starts: &'a [u32],
+    pub(crate) durations: &'a [u32],
+    pub(crate) rsvps: &'a [u32],
+    pub(crate) capacity: &'a [u32],
+    pub(crate) prices: &'a [u32],
+    pub(crate) titles: &'a [u32],
+    pub(crate) place_events: &'a [u32],
+    pub(crate) place_coords: &'a [[i32; 2]],
+    pub(crate) own_category_events: &'a [u32],
+    pub(crate) own_categories: &'a [u64],
+}
+
+impl<'a> EventsView<'a> {
+    pub(crate) fn new(bytes: &'a [u8], sections: &Sections) -> EventsView<'a> {
+        EventsView {
+            offsets: sections.slice(bytes, SectionKind::EventOffsets),
+            ids: sections.slice(bytes, SectionKind::EventIds),
+            starts: sections.slice(bytes, SectionKind::EventStarts),
+            durations: sections.slice(bytes, SectionKind::EventDurations),
+            rsvps: sections.slice(bytes, SectionKind::EventRsvps),
+            capacity: sections.slice(bytes, SectionKind::EventCapacity),
+            prices: sections.slice(bytes, SectionKind::EventPrices),
+            titles: sections.slice(bytes, SectionKind::EventTitles),
+            place_events: sections.slice(bytes, SectionKind::PlaceEvents),
+            place_coords: sections.slice(bytes, SectionKind::PlaceCoords),
+            own_category_events: sections.slice(bytes, SectionKind::OwnCategoryEvents),
+            own_categories: sections.slice(bytes, SectionKind::OwnCategories),
+        }
+    }
+
+    /// The event positions of the hub at `position`, clamped to the columns.
+    #[inline]
+    pub(crate) fn of_hub(&self, position: usize) -> std::ops::Range<usize> {
+        let start = self.offsets.get(position).map_or(0, |&o| o as usize);
+        let end = self
+            .offsets
+            .get(position + 1)
+            .map_or(0, |&o| o as usize)
+            .min(self.starts.len());
+        start.min(end)..end
+    }
+
+    /// The venue of the event at `event`, if it has its own.
+    pub(crate) fn place(&self, event: usize) -> Option<[i32; 2]> {
+        let at = self.place_events.binary_search(&(event as u32)).ok()?;
+        self.place_coords.get(at).copied()
+    }
+
+    /// The categories of the event at `event`, if not its hub's.
+    pub(crate) fn own_categories(&self, event: usize) -> Option<u64> {
+        let at = self
+            .own_category_events
+            .binary_search(&(event as u32))
+            .ok()?;
+        self.own_categories.get(at).copied()
+    }
+}

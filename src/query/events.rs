@@ -1,0 +1,475 @@
+//! Upcoming events: events starting in a time window within a radius, by start time or by
+//! relevance.
+
+use std::hash::{Hash, Hasher};
+
+use super::activity::EventRef;
+use super::best::{self, RankScratch, Scored};
+use super::cursor::{self, Cursor};
+use super::ranked::distance_floor;
+use super::search::split_box;
+use super::{check_point, check_radius};
+use crate::decay::Decay;
+use crate::error::QueryError;
+use crate::format::activity::{MARK_CATEGORIES, MARK_PLACES, TIME_BUCKETS};
+use crate::format::SectionKind;
+use crate::hub::{CategorySet, HubFlags};
+use crate::sphere::{quantize, radius_key, Key, Probe};
+use crate::Snapshot;
+
+/// How upcoming events are ordered.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum EventOrder {
+    /// By start time, then id.
+    Start,
+    /// By relevance, best first, then id: `distance_decay(d) · time_decay(start − from) ·
+    /// ((1 − w) + w · a / (a + activity_pivot))` where `a` is the hub's activity and `w` the
+    /// activity weight in `[0, 1]`.
+    Relevance {
+        /// Decay over the distance in metres.
+        distance: Decay,
+        /// Decay over the seconds from the window's start to the event's.
+        time: Decay,
+        /// `w`, in `[0, 1]`.
+        activity_weight: f64,
+        /// The activity that earns half of `w`.
+        activity_pivot: f64,
+    },
+}
+
+/// Events starting in `[from, to]` within a radius of a point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Upcoming {
+    lat: f64,
+    lon: f64,
+    radius_m: f64,
+    from: i64,
+    to: i64,
+    limit: usize,
+    order: EventOrder,
+    any_of: Option<CategorySet>,
+    free_only: bool,
+    verified_only: bool,
+    cursor: Option<Cursor>,
+}
+
+/// An event found by [`Snapshot::upcoming`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EventHit {
+    /// The event's position.
+    pub position: u32,
+    /// The event's id.
+    pub id: u64,
+    /// Its hub's position.
+    pub hub_position: u32,
+    /// Great-circle distance from the query point to the venue, metres.
+    pub distance_m: f64,
+    /// Start, unix seconds.
+    pub starts_at: i64,
+    /// The relevance (1 for order by start).
+    pub score: f64,
+    /// The distance decay's factor (relevance order; 1 otherwise).
+    pub distance_factor: f64,
+    /// The time decay's factor (relevance order; 1 otherwise).
+    pub time_factor: f64,
+    /// The activity factor (relevance order; 1 otherwise).
+    pub activity_factor: f64,
+}
+
+/// One page of events, and the cursor of the next page if the page is full.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventPage {
+    /// The events.
+    pub hits: Vec<EventHit>,
+    /// Where the next page starts.
+    pub next: Option<Cursor>,
+}
+
+impl Upcoming {
+    /// The first 20 events by start in `[from, to]` (unix seconds) within `radius_m` of a
+    /// point.
+    pub fn new(lat: f64, lon: f64, radius_m: f64, from: i64, to: i64) -> Upcoming {
+        Upcoming {
+            lat,
+            lon,
+            radius_m,
+            from,
+            to,
+            limit: 20,
+            order: EventOrder::Start,
+            any_of: None,
+            free_only: false,
+            verified_only: false,
+            cursor: None,
+        }
+    }
+
+    /// How many events per page.
+    pub fn limit(mut self, limit: usize) -> Upcoming {
+        self.limit = limit;
+        self
+    }
+
+    /// The order.
+    pub fn order(mut self, order: EventOrder) -> Upcoming {
+        self.order = order;
+        self
+    }
+
+    /// Only events having one of these categories (their own, else their hub's).
+    pub fn any_of(mut self, categories: CategorySet) -> Upcoming {
+        self.any_of = Some(categories);
+        self
+    }
+
+    /// Only free events.
+    pub fn free_only(mut self) -> Upcoming {
+        self.free_only = true;
+        self
+    }
+
+    /// Only events of verified hubs.
+    pub fn verified_only(mut self) -> Upcoming {
+        self.verified_only = true;
+        self
+    }
+
+    /// The page after the one that returned `cursor`.
+    pub fn after(mut self, cursor: Cursor) -> Upcoming {
+        self.cursor = Some(cursor);
+        self
+    }
+
+    fn hash(&self) -> u32 {
+        let mut hasher = cursor::query_hasher();
+        (
+            "upcoming",
+            self.lat.to_bits(),
+            self.lon.to_bits(),
+            self.radius_m.to_bits(),
+            self.from,
+            self.to,
+            self.any_of.map(|set| set.0),
+            self.free_only,
+            self.verified_only,
+        )
+            .hash(&mut hasher);
+        if let EventOrder::Relevance {
+            distance,
+            time,
+            activity_weight,
+            activity_pivot,
+        } = self.order
+        {
+            distance.hash_into(&mut hasher);
+            time.hash_into(&mut hasher);
+            hasher.write_u64(activity_weight.to_bits());
+            hasher.write_u64(activity_pivot.to_bits());
+        }
+        cursor::finish(hasher)
+    }
+}
+
+/// The priority of an event by start: earlier is higher, and every value is non-negative.
+fn start_priority(start: u32) -> f64 {
+    f64::from(u32::MAX - start)
+}
+
+impl<B: AsRef<[u8]>> Snapshot<B> {
+    /// Events starting in a time window within a radius.
+    ///
+    /// Exact: the same events in the same order as checking every event (ties by ascending
+    /// id; events whose distances differ by under a centimetre may trade places in relevance
+    /// order).
+    ///
+    /// # Errors
+    ///
+    /// [`QueryError::InvalidParameter`] for a point off the globe, a bad radius, a window
+    /// that ends before it starts, or an activity weight outside `[0, 1]`;
+    /// [`QueryError::BadCursor`]; [`QueryError::Corrupt`] if the buffer changed after open.
+    pub fn upcoming(&self, query: &Upcoming) -> Result<EventPage, QueryError> {
+        let mut hits = Vec::new();
+        let next = self.upcoming_with(query, &mut RankScratch::new(), &mut hits)?;
+        Ok(EventPage { hits, next })
+    }
+
+    /// [`Snapshot::upcoming`] into `hits` (cleared first), reusing `scratch`; returns the
+    /// next page's cursor.
+    ///
+    /// # Errors
+    ///
+    /// As [`Snapshot::upcoming`].
+    pub fn upcoming_with(
+        &self,
+        query: &Upcoming,
+        scratch: &mut RankScratch,
+        hits: &mut Vec<EventHit>,
+    ) -> Result<Option<Cursor>, QueryError> {
+        hits.clear();
+        check_point(query.lat, query.lon)?;
+        check_radius("radius_m", query.radius_m)?;
+        if query.to < query.from {
+            return Err(QueryError::InvalidParameter {
+                parameter: "to",
+                value: query.to.to_string(),
+                expected: "a time not before `from`",
+            });
+        }
+        if let EventOrder::Relevance {
+            activity_weight,
+            activity_pivot,
+            ..
+        } = query.order
+        {
+            if !(0.0..=1.0).contains(&activity_weight) {
+                return Err(QueryError::InvalidParameter {
+                    parameter: "activity_weight",
+                    value: activity_weight.to_string(),
+                    expected: "a number from 0 to 1",
+                });
+            }
+            if !(activity_pivot.is_finite() && activity_pivot > 0.0) {
+                return Err(QueryError::InvalidParameter {
+                    parameter: "activity_pivot",
+                    value: activity_pivot.to_string(),
+                    expected: "a finite number above 0",
+                });
+            }
+        }
+        let hash = query.hash();
+        let fingerprint = self.fingerprint();
+        let after = query
+            .cursor
+            .map(|c| c.resume(fingerprint, hash))
+            .transpose()?
+            .map(|(key, id)| (f64::from_bits(key.0), id));
+
+        // Starts are stored as u32 unix seconds: clamp the window to that range.
+        let (from, to) = (
+            query.from.clamp(0, i64::from(u32::MAX)),
+            query.to.clamp(0, i64::from(u32::MAX)),
+        );
+        if query.to < 0 || query.from > i64::from(u32::MAX) || self.event_count() == 0 {
+            return Ok(None);
+        }
+        let (from, to) = (from as u32, to as u32);
+
+        let tree = self.tree()?;
+        let hubs = self.hubs();
+        let events = self.events();
+        let activity = self.activity();
+        let meta = self.meta();
+        let n = tree.points.len();
+        let corrupt = QueryError::Corrupt {
+            section: SectionKind::EventOffsets.name(),
+        };
+        if hubs.ids.len() != n
+            || hubs.flags.len() != n
+            || hubs.categories.len() != n
+            || activity.health.len() != n
+            || meta.time_width == 0
+        {
+            return Err(corrupt);
+        }
+        let (base, width) = (meta.time_base, meta.time_width);
+        let bucket = |time: u32| -> u64 {
+            let offset = i64::from(time).saturating_sub(base).max(0) as u64;
+            (offset / width).min(TIME_BUCKETS - 1)
+        };
+        let (first_bucket, last_bucket) = (bucket(from), bucket(to));
+        if i64::from(to) < base {
+            return Ok(None);
+        }
+
+        let probe = Probe::new(query.lat, query.lon);
+        let limit = radius_key(query.radius_m);
+        let order = query.order;
+        let verified = if query.verified_only {
+            HubFlags::VERIFIED.bits()
+        } else {
+            0
+        };
+        let mut found = std::mem::take(&mut scratch.hits);
+        found.clear();
+        best::search(
+            tree.hub_count,
+            tree.depth,
+            query.limit.min(self.event_count()),
+            scratch,
+            |index, _, _| {
+                let summary = activity.summaries.get(index + 1)?;
+                let (lo, hi) = split_box(&summary.bounds);
+                let lower = probe.lower_bound(&lo, &hi);
+                if lower > limit {
+                    return None;
+                }
+                if verified != 0 && tree.flags.get(index)? & verified == 0 {
+                    return None;
+                }
+                let times = activity.times.get(index + 1)?;
+                let first = times.first_in(first_bucket, last_bucket)?;
+                let earliest = (base + first as i64 * width as i64).max(i64::from(from));
+                let earliest = u32::try_from(earliest).ok()?;
+                Some(match order {
+                    EventOrder::Start => start_priority(earliest),
+                    EventOrder::Relevance {
+                        distance,
+                        time,
+                        activity_weight,
+                        activity_pivot,
+                    } => {
+                        let best = f64::from(summary.max_activity).max(0.0);
+                        distance.value(distance_floor(lower))
+                            * time.value(f64::from(earliest - from))
+                            * ((1.0 - activity_weight)
+                                + activity_weight * best / (best + activity_pivot))
+                    }
+                })
+            },
+            |range, top| {
+                for hub in range {
+                    let (Some(point), Some(health)) =
+                        (tree.points.get(hub), activity.health.get(hub))
+                    else {
+                        continue;
+                    };
+                    if hubs.flags[hub] & verified != verified {
+                        continue;
+                    }
+                    let hub_key = probe.key(point);
+                    let venues = health.marks & MARK_PLACES != 0;
+                    if hub_key > limit && !venues {
+                        continue;
+                    }
+                    let own_categories = health.marks & MARK_CATEGORIES != 0;
+                    if let Some(any) = query.any_of {
+                        if !own_categories && any.0 & hubs.categories[hub] == 0 {
+                            continue;
+                        }
+                    }
+                    let span = events.of_hub(hub);
+                    let starts = events.starts.get(span.clone()).unwrap_or(&[]);
+                    let first = span.start + starts.partition_point(|&start| start < from);
+                    for event in first..span.end {
+                        let Some(&start) = events.starts.get(event) else {
+                            break;
+                        };
+                        if start > to {
+                            break;
+                        }
+                        if query.free_only && events.prices.get(event) != Some(&0) {
+                            continue;
+                        }
+                        if let Some(any) = query.any_of {
+                            let categories = match own_categories {
+                                true => {
+                                    events.own_categories(event).unwrap_or(hubs.categories[hub])
+                                }
+                                false => hubs.categories[hub],
+                            };
+                            if any.0 & categories == 0 {
+                                continue;
+                            }
+                        }
+                        let (key, distance_m) = match venues.then(|| events.place(event)).flatten()
+                        {
+                            Some(place) => {
+                                let venue =
+                                    quantize(f64::from(place[0]) / 1e7, f64::from(place[1]) / 1e7);
+                                let key = probe.key(&venue);
+                                (key, probe.distance_of(key, &venue))
+                            }
+                            None => (hub_key, probe.distance_of(hub_key, point)),
+                        };
+                        if key > limit {
+                            continue;
+                        }
+                        let Some(&id) = events.ids.get(event) else {
+                            continue;
+                        };
+                        let score = match order {
+                            EventOrder::Start => start_priority(start),
+                            EventOrder::Relevance {
+                                distance,
+                                time,
+                                activity_weight,
+                                activity_pivot,
+                            } => {
+                                let a = f64::from(health.activity).max(0.0);
+                                distance.value(distance_m)
+                                    * time.value(f64::from(start - from))
+                                    * ((1.0 - activity_weight)
+                                        + activity_weight * a / (a + activity_pivot))
+                            }
+                        };
+                        let hit = Scored {
+                            score,
+                            id,
+                            position: event as u32,
+                            hub: hub as u32,
+                            distance_m,
+                        };
+                        if after.is_none_or(|(score, id)| hit.after(score, id)) {
+                            top.offer(hit);
+                        }
+                    }
+                }
+            },
+            &mut found,
+        );
+        for hit in &found {
+            let start = events
+                .starts
+                .get(hit.position as usize)
+                .copied()
+                .unwrap_or(0);
+            let (distance_factor, time_factor, activity_factor) = match order {
+                EventOrder::Start => (1.0, 1.0, 1.0),
+                EventOrder::Relevance {
+                    distance,
+                    time,
+                    activity_weight,
+                    activity_pivot,
+                } => {
+                    let a = activity
+                        .health
+                        .get(hit.hub as usize)
+                        .map_or(0.0, |h| f64::from(h.activity).max(0.0));
+                    (
+                        distance.value(hit.distance_m),
+                        time.value(f64::from(start.saturating_sub(from))),
+                        (1.0 - activity_weight) + activity_weight * a / (a + activity_pivot),
+                    )
+                }
+            };
+            hits.push(EventHit {
+                position: hit.position,
+                id: hit.id,
+                hub_position: hit.hub,
+                distance_m: hit.distance_m,
+                starts_at: i64::from(start),
+                score: match order {
+                    EventOrder::Start => 1.0,
+                    EventOrder::Relevance { .. } => hit.score,
+                },
+                distance_factor,
+                time_factor,
+                activity_factor,
+            });
+        }
+        let full = query.limit > 0 && found.len() == query.limit;
+        let next = found.last().filter(|_| full).map(|last| Cursor {
+            fingerprint,
+            query: hash,
+            key: Key(last.score.to_bits()),
+            id: last.id,
+        });
+        scratch.hits = found;
+        Ok(next)
+    }
+
+    /// The event of a hit, read in place.
+    pub fn event_of(&self, hit: &EventHit) -> Option<EventRef<'_>> {
+        self.event_at_hub(hit.position, hit.hub_position)
+    }
+}
