@@ -1,5 +1,6 @@
 //! The subcommands and what they share: failures, standard output, messages.
 
+mod activity;
 mod build;
 mod generate;
 mod info;
@@ -15,7 +16,8 @@ use memmap2::Mmap;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// Exact nearest-hub and within-radius search over memory-mapped snapshot files.
+/// Exact local discovery over memory-mapped snapshot files: nearest, within, ranked hubs,
+/// upcoming events, trending and health.
 #[derive(Debug, Parser)]
 #[command(name = "hubdex", version, about)]
 pub(crate) struct Cli {
@@ -39,6 +41,14 @@ pub(crate) enum Command {
     Nearest(query::NearestArgs),
     /// The hubs within a radius of a point, nearest first, as NDJSON.
     Within(query::WithinArgs),
+    /// The top hubs within a radius by distance decay, activity and members, as NDJSON.
+    Ranked(activity::RankedArgs),
+    /// Events starting in a time window within a radius (or the events of a hub), as NDJSON.
+    Events(activity::EventsArgs),
+    /// The hubs of a region growing fastest, as NDJSON.
+    Trending(activity::TrendingArgs),
+    /// The health of a hub, or of the region around a point, as NDJSON.
+    Health(activity::HealthArgs),
 }
 
 /// Why a command stopped early.
@@ -65,6 +75,10 @@ pub(crate) fn run(command: Command) -> Outcome {
         Command::Verify(args) => info::verify(&args),
         Command::Nearest(args) => query::nearest(&args),
         Command::Within(args) => query::within(&args),
+        Command::Ranked(args) => activity::ranked(&args),
+        Command::Events(args) => activity::events(&args),
+        Command::Trending(args) => activity::trending(&args),
+        Command::Health(args) => activity::health(&args),
     }
 }
 
