@@ -1,6 +1,6 @@
-//! Reading hubs from CSV and NDJSON files into a [`SnapshotBuilder`].
+//! Reading hubs and events from CSV and NDJSON files into a [`SnapshotBuilder`].
 //!
-//! Both formats use the same field names:
+//! Both formats use the same field names. A file of hubs ([`read_hubs`]):
 //!
 //! | field | required | value |
 //! | --- | --- | --- |
@@ -9,34 +9,56 @@
 //! | `lat`, `lon` | yes | WGS84 degrees |
 //! | `categories` | no | category slugs: `;`-separated in CSV, an array of strings in NDJSON |
 //! | `members` | no | integer `0..=2^32-1` |
-//! | `created_at` | no | RFC 3339 time (`2024-05-01T18:30:00Z`) or integer unix seconds |
+//! | `created_at` | no | a time: RFC 3339 (`2024-05-01T18:30:00Z`) or integer unix seconds |
 //! | `verified` | no | `true`/`false` or `1`/`0` (any letter case) |
+//!
+//! A file of events ([`read_events`]):
+//!
+//! | field | required | value |
+//! | --- | --- | --- |
+//! | `id` | yes | integer `0..=2^64-1`, unique among events |
+//! | `hub_id` | yes | the `id` of a hub of the same snapshot |
+//! | `title` | yes | text, 1 to [`MAX_TITLE_BYTES`](crate::MAX_TITLE_BYTES) bytes after trimming |
+//! | `starts_at` | yes | a time, from 1970-01-01 to 2106-02-07 |
+//! | `ends_at` | no | a time, not before `starts_at`; absent means it ends as it starts |
+//! | `lat`, `lon` | no | the venue in WGS84 degrees, both or neither; absent means the hub's place |
+//! | `categories` | no | as for hubs; absent or empty means the hub's categories |
+//! | `rsvps` | no | integer `0..=2^32-1` |
+//! | `capacity` | no | integer `0..=2^32-1`; absent means no limit |
+//! | `price_cents` | no | integer `0..=2^32-1`; absent or 0 means free |
 //!
 //! * **CSV** (`.csv`) starts with a header row naming the columns, in any order. A cell that
 //!   is empty or only blanks is an absent field. Empty items of a category list are skipped,
 //!   so `hiking;` is one category. Every row must have as many cells as the header.
 //! * **NDJSON** (`.ndjson` or `.jsonl`) holds one JSON object a line; blank lines are skipped.
 //!   `null` is an absent field. Numbers and booleans may also be given as strings
-//!   (`"id": "12"`), which keeps 64-bit ids exact for JavaScript producers, and `created_at`
-//!   may be a JSON integer.
+//!   (`"id": "12"`), which keeps 64-bit ids exact for JavaScript producers, and times may be
+//!   JSON integers.
 //!
 //! **Unknown columns and keys are ignored**, so files may carry extra data (a URL, a
 //! description) for other consumers. Only the fields above are read and checked.
 //!
 //! Every bad record stops the read with [`BuildError::Record`], whose [`Location`] names the
 //! file, the 1-based line where the record starts, and whose [`RecordProblem`] names the field.
+//! Two checks wait for the build, when every file has been read: that ids are unique, and
+//! that each event's hub exists.
+//!
+//! [`Location`]: crate::Location
 
 mod csv;
+mod kind;
 mod ndjson;
+mod value;
 
 use std::fs::File;
 use std::path::Path;
 
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
-
 use crate::build::SnapshotBuilder;
 use crate::error::{BuildError, Location, RecordProblem};
+use crate::event::Event;
+use crate::hub::Hub;
+use kind::Kind;
+use value::{time_seconds, EXPECTED_TIME};
 
 /// The hub fields, in the order `hubdex generate` writes them; the first four are required.
 pub const HUB_FIELDS: [&str; 8] = [
@@ -50,16 +72,23 @@ pub const HUB_FIELDS: [&str; 8] = [
     "verified",
 ];
 
-/// The extensions [`read_hubs`] accepts, for messages.
-const ACCEPTED: &str = "expected a file name ending in .csv, .ndjson or .jsonl";
+/// The event fields, in the order `hubdex generate` writes them; the first four are required.
+pub const EVENT_FIELDS: [&str; 11] = [
+    "id",
+    "hub_id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "lat",
+    "lon",
+    "categories",
+    "rsvps",
+    "capacity",
+    "price_cents",
+];
 
-/// What an integer time, a boolean or a number field should look like, for messages.
-const EXPECTED_TIME: &str =
-    "an RFC 3339 time such as 2024-05-01T18:30:00Z, or integer unix seconds";
-const EXPECTED_BOOL: &str = "true, false, 1 or 0";
-const EXPECTED_ID: &str = "an integer from 0 to 18446744073709551615";
-const EXPECTED_MEMBERS: &str = "an integer from 0 to 4294967295";
-const EXPECTED_DEGREES: &str = "a number of degrees";
+/// The extensions the readers accept, for messages.
+const ACCEPTED: &str = "expected a file name ending in .csv, .ndjson or .jsonl";
 
 /// Reads every hub of the file at `path` into `builder`, choosing the format by the file's
 /// extension (`.csv`, `.ndjson` or `.jsonl`, in any letter case). Returns the number of hubs
@@ -76,13 +105,46 @@ const EXPECTED_DEGREES: &str = "a number of degrees";
 /// * [`BuildError::Io`] if the file cannot be read;
 /// * [`BuildError::TooMany`] if the builder is full.
 pub fn read_hubs(path: &Path, builder: &mut SnapshotBuilder) -> Result<u64, BuildError> {
+    read::<Hub>(path, builder)
+}
+
+/// Reads every event of the file at `path` into `builder`, as [`read_hubs`] reads hubs.
+/// Returns the number of events read.
+///
+/// Events may be read before or after their hubs: whether each event's hub exists is
+/// checked when the snapshot is built.
+///
+/// ```
+/// use hubdex::ingest::read_events;
+/// use hubdex::SnapshotBuilder;
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("events.csv");
+/// std::fs::write(&path, "id,hub_id,title,starts_at,rsvps\n\
+///     1,7,Saturday Photo Walk,2025-06-07T10:00:00Z,12\n\
+///     2,7,Saturday Photo Walk,1749895200,\n")?;
+///
+/// let mut builder = SnapshotBuilder::new();
+/// assert_eq!(read_events(&path, &mut builder)?, 2);
+/// assert_eq!(builder.event_count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`read_hubs`]; [`BuildError::TooMany`] past [`MAX_EVENTS`](crate::MAX_EVENTS).
+pub fn read_events(path: &Path, builder: &mut SnapshotBuilder) -> Result<u64, BuildError> {
+    read::<Event>(path, builder)
+}
+
+fn read<K: Kind>(path: &Path, builder: &mut SnapshotBuilder) -> Result<u64, BuildError> {
     let format = Format::of(path)?;
 
     let file = File::open(path).map_err(|source| read_error(path, source))?;
 
     match format {
-        Format::Csv => csv::read(path, file, builder),
-        Format::Ndjson => ndjson::read(path, file, builder),
+        Format::Csv => csv::read::<K>(path, file, builder),
+        Format::Ndjson => ndjson::read::<K>(path, file, builder),
     }
 }
 
@@ -103,17 +165,7 @@ pub fn read_hubs(path: &Path, builder: &mut SnapshotBuilder) -> Result<u64, Buil
 /// [`RecordProblem::Malformed`] naming `field` if the text is neither.
 pub fn parse_time(field: &'static str, text: &str) -> Result<i64, RecordProblem> {
     let text = text.trim();
-
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let parsed = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        text.parse::<i64>().ok()
-    } else {
-        OffsetDateTime::parse(text, &Rfc3339)
-            .ok()
-            .map(OffsetDateTime::unix_timestamp)
-    };
-
-    parsed.ok_or_else(|| malformed(field, text, EXPECTED_TIME))
+    time_seconds(text).ok_or_else(|| malformed(field, text, EXPECTED_TIME))
 }
 
 /// The input formats.
@@ -149,9 +201,9 @@ fn read_error(path: &Path, source: std::io::Error) -> BuildError {
     }
 }
 
-/// The error for a record the reader rejects before the builder sees it. `record` is the
-/// index the builder would have given it.
-fn record_error(
+/// The error for a record of kind `K` that the reader rejects before the builder sees it.
+/// Its record index is the one the builder would have given it.
+fn record_error<K: Kind>(
     path: &Path,
     line: u64,
     builder: &SnapshotBuilder,
@@ -161,7 +213,7 @@ fn record_error(
         location: Location {
             file: Some(path.to_path_buf()),
             line: Some(line),
-            record: builder.hub_count() as u64,
+            record: K::count(builder) as u64,
         },
         problem,
     }
@@ -183,46 +235,6 @@ fn excerpt(text: &str) -> String {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_string(),
     }
-}
-
-fn parse_id(text: &str) -> Result<u64, RecordProblem> {
-    text.trim()
-        .parse()
-        .map_err(|_| malformed("id", text, EXPECTED_ID))
-}
-
-fn parse_members(text: &str) -> Result<u32, RecordProblem> {
-    text.trim()
-        .parse()
-        .map_err(|_| malformed("members", text, EXPECTED_MEMBERS))
-}
-
-/// Parses a coordinate. `NaN` and `inf` parse; the builder rejects them with
-/// [`RecordProblem::Coordinate`], as it does values out of range.
-fn parse_degrees(field: &'static str, text: &str) -> Result<f64, RecordProblem> {
-    text.trim()
-        .parse()
-        .map_err(|_| malformed(field, text, EXPECTED_DEGREES))
-}
-
-fn parse_bool(field: &'static str, text: &str) -> Result<bool, RecordProblem> {
-    let text = text.trim();
-
-    if text == "1" || text.eq_ignore_ascii_case("true") {
-        Ok(true)
-    } else if text == "0" || text.eq_ignore_ascii_case("false") {
-        Ok(false)
-    } else {
-        Err(malformed(field, text, EXPECTED_BOOL))
-    }
-}
-
-/// The items of a `;`-separated list, trimmed, without empty ones.
-fn split_list(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(';')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -267,39 +279,6 @@ mod tests {
                 "{text:?}"
             );
         }
-    }
-
-    #[test]
-    fn booleans_accept_words_and_digits() {
-        for (text, value) in [("true", true), ("TRUE", true), ("1", true), (" 0 ", false)] {
-            assert_eq!(parse_bool("verified", text), Ok(value), "{text:?}");
-        }
-        for text in ["yes", "2", "", "t"] {
-            assert!(parse_bool("verified", text).is_err(), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn numbers_trim_and_reject_junk() {
-        assert_eq!(parse_id(" 42 "), Ok(42));
-        assert_eq!(parse_id("18446744073709551615"), Ok(u64::MAX));
-        assert!(parse_id("-1").is_err());
-        assert!(parse_id("1.0").is_err());
-        assert_eq!(parse_members("4294967295"), Ok(u32::MAX));
-        assert!(parse_members("4294967296").is_err());
-        assert_eq!(parse_degrees("lat", "-33.5"), Ok(-33.5));
-        assert!(parse_degrees("lat", "NaN").is_ok_and(f64::is_nan));
-        assert!(matches!(
-            parse_degrees("lon", "abc"),
-            Err(RecordProblem::Malformed { field: "lon", .. })
-        ));
-    }
-
-    #[test]
-    fn lists_split_on_semicolons_and_skip_empty_items() {
-        let items: Vec<String> = split_list(" hiking; photo-walk ;;").collect();
-        assert_eq!(items, ["hiking", "photo-walk"]);
-        assert_eq!(split_list("").count(), 0);
     }
 
     #[test]

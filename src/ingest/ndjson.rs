@@ -1,30 +1,30 @@
 //! NDJSON input: one JSON object a line.
 
+use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use serde::Deserialize;
-use serde_json::{Number, Value};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::Deserializer as _;
 
-use super::{
-    excerpt, malformed, parse_bool, parse_degrees, parse_id, parse_members, parse_time, read_error,
-    record_error, EXPECTED_BOOL, EXPECTED_DEGREES, EXPECTED_ID, EXPECTED_MEMBERS, EXPECTED_TIME,
-};
+use super::kind::{Kind, Record};
+use super::value::Value;
+use super::{malformed, read_error, record_error};
 use crate::build::SnapshotBuilder;
 use crate::error::{BuildError, RecordProblem};
-use crate::hub::Hub;
 
 /// The field name that [`RecordProblem::Malformed`] gives a line that is not a JSON object.
 const RECORD: &str = "record";
 
-/// Reads the hubs of an NDJSON file into `builder`; returns how many.
-pub(super) fn read(
+/// Reads the records of an NDJSON file into `builder`; returns how many.
+pub(super) fn read<K: Kind>(
     path: &Path,
     input: impl Read,
     builder: &mut SnapshotBuilder,
 ) -> Result<u64, BuildError> {
     let mut input = BufReader::new(input);
     let mut bytes = Vec::new();
+    let mut object = Object::new(K::FIELDS);
     let mut line = 0;
     let mut count = 0;
 
@@ -41,158 +41,130 @@ pub(super) fn read(
             continue;
         }
 
-        let hub =
-            parse_line(&bytes).map_err(|problem| record_error(path, line, builder, problem))?;
-        builder.add_hub_from(hub, Some(path), Some(line))?;
+        let record = object
+            .parse(&bytes)
+            .and_then(|()| K::parse(&object))
+            .map_err(|problem| record_error::<K>(path, line, builder, problem))?;
+        record.add(builder, path, line)?;
         count += 1;
     }
 }
 
-/// The fields read; other keys are skipped unread. `null` and absent are the same.
-#[derive(Deserialize)]
-struct Fields {
-    id: Option<Value>,
-    name: Option<Value>,
-    lat: Option<Value>,
-    lon: Option<Value>,
-    categories: Option<Value>,
-    members: Option<Value>,
-    created_at: Option<Value>,
-    verified: Option<Value>,
+/// The fields of one line's object, by their index in the kind's field list; other keys are
+/// skipped unread. Reused from line to line.
+struct Object {
+    fields: &'static [&'static str],
+    values: Vec<Option<serde_json::Value>>,
 }
 
-/// The hub of one non-blank line.
-fn parse_line(bytes: &[u8]) -> Result<Hub, RecordProblem> {
-    let fields = parse_object(bytes)?;
-
-    let id = number(
-        "id",
-        required("id", fields.id)?,
-        Number::as_u64,
-        parse_id,
-        EXPECTED_ID,
-    )?;
-    let name = text("name", required("name", fields.name)?)?;
-    let lat = degrees("lat", required("lat", fields.lat)?)?;
-    let lon = degrees("lon", required("lon", fields.lon)?)?;
-    let mut hub = Hub::new(id, name, lat, lon);
-
-    if let Some(value) = fields.categories {
-        hub.categories = list("categories", value)?;
-    }
-    if let Some(value) = fields.members {
-        let as_u32 = |n: &Number| n.as_u64().and_then(|n| u32::try_from(n).ok());
-        hub.members = number("members", value, as_u32, parse_members, EXPECTED_MEMBERS)?;
-    }
-    if let Some(value) = fields.created_at {
-        let parse = |text: &str| parse_time("created_at", text);
-        hub.created_at = Some(number(
-            "created_at",
-            value,
-            Number::as_i64,
-            parse,
-            EXPECTED_TIME,
-        )?);
-    }
-    if let Some(value) = fields.verified {
-        hub.verified = boolean("verified", value)?;
-    }
-    Ok(hub)
-}
-
-/// Parses the line as one JSON object.
-fn parse_object(bytes: &[u8]) -> Result<Fields, RecordProblem> {
-    let line = || String::from_utf8_lossy(bytes);
-
-    // serde would also fill a struct from an array; only objects are records.
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(malformed(RECORD, line().trim(), "a JSON object"));
+impl Object {
+    fn new(fields: &'static [&'static str]) -> Object {
+        let values = vec![None; fields.len()];
+        Object { fields, values }
     }
 
-    serde_json::from_slice(bytes).map_err(|error| {
-        let expected = if error.is_data() {
-            "a JSON object naming each key once"
-        } else {
-            "a JSON object on one line (this line is not valid JSON)"
-        };
-        malformed(RECORD, line().trim(), expected)
-    })
-}
+    /// Parses a line as one JSON object, replacing the previous line's fields.
+    fn parse(&mut self, bytes: &[u8]) -> Result<(), RecordProblem> {
+        let line = || String::from_utf8_lossy(bytes);
+        self.values.fill(None);
 
-fn required(field: &'static str, value: Option<Value>) -> Result<Value, RecordProblem> {
-    value.ok_or(RecordProblem::Missing { field })
-}
+        // serde would also read a struct from an array; only objects are records.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(malformed(RECORD, line().trim(), "a JSON object"));
+        }
 
-/// A field that may be a JSON number or a string holding one.
-fn number<T>(
-    field: &'static str,
-    value: Value,
-    from_number: impl Fn(&Number) -> Option<T>,
-    from_text: impl Fn(&str) -> Result<T, RecordProblem>,
-    expected: &'static str,
-) -> Result<T, RecordProblem> {
-    match &value {
-        Value::Number(number) => from_number(number).ok_or_else(|| wrong(field, &value, expected)),
-        Value::String(text) => from_text(text),
-        _ => Err(wrong(field, &value, expected)),
-    }
-}
-
-fn degrees(field: &'static str, value: Value) -> Result<f64, RecordProblem> {
-    let parse = |text: &str| parse_degrees(field, text);
-    number(field, value, Number::as_f64, parse, EXPECTED_DEGREES)
-}
-
-fn boolean(field: &'static str, value: Value) -> Result<bool, RecordProblem> {
-    match value {
-        Value::Bool(flag) => Ok(flag),
-        Value::String(text) => parse_bool(field, &text),
-        Value::Number(ref n) if n.as_u64() == Some(1) => Ok(true),
-        Value::Number(ref n) if n.as_u64() == Some(0) => Ok(false),
-        _ => Err(wrong(field, &value, EXPECTED_BOOL)),
-    }
-}
-
-fn text(field: &'static str, value: Value) -> Result<String, RecordProblem> {
-    match value {
-        Value::String(text) => Ok(text),
-        _ => Err(wrong(field, &value, "a string")),
-    }
-}
-
-fn list(field: &'static str, value: Value) -> Result<Vec<String>, RecordProblem> {
-    let expected = "an array of strings";
-    let Value::Array(items) = value else {
-        return Err(wrong(field, &value, expected));
-    };
-
-    items
-        .into_iter()
-        .map(|item| match item {
-            Value::String(text) => Ok(text),
-            _ => Err(wrong(field, &item, expected)),
+        let mut reader = serde_json::Deserializer::from_slice(bytes);
+        let parsed = reader
+            .deserialize_map(&mut *self)
+            .and_then(|()| reader.end());
+        parsed.map_err(|error| {
+            let expected = if error.is_data() {
+                "a JSON object naming each key once"
+            } else {
+                "a JSON object on one line (this line is not valid JSON)"
+            };
+            malformed(RECORD, line().trim(), expected)
         })
-        .collect()
+    }
 }
 
-/// A value of the wrong JSON type or range, shown as JSON.
-fn wrong(field: &'static str, value: &Value, expected: &'static str) -> RecordProblem {
-    RecordProblem::Malformed {
-        field,
-        value: excerpt(&value.to_string()),
-        expected,
+impl Record for Object {
+    fn name(&self, index: usize) -> &'static str {
+        self.fields[index]
+    }
+
+    fn get(&self, index: usize) -> Result<Option<Value<'_>>, RecordProblem> {
+        let value = self.values[index].as_ref();
+        Ok(value.map(|json| Value::json(self.fields[index], json)))
+    }
+}
+
+impl<'de> Visitor<'de> for &mut Object {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // A bit a field: kinds have fewer than 64.
+        let mut seen = 0u64;
+        while let Some(key) = map.next_key_seed(Key(self.fields))? {
+            let Some(index) = key else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if seen & 1 << index != 0 {
+                return Err(de::Error::duplicate_field(self.fields[index]));
+            }
+            seen |= 1 << index;
+            let value: serde_json::Value = map.next_value()?;
+            self.values[index] = (!value.is_null()).then_some(value);
+        }
+        Ok(())
+    }
+}
+
+/// Reads a key as its index in the field list, `None` for a key that is not read.
+struct Key(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Option<usize>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, keys: D) -> Result<Option<usize>, D::Error> {
+        keys.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for Key {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|&field| field == key))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Event;
+    use crate::hub::Hub;
 
-    fn hub(line: &str) -> Result<Hub, RecordProblem> {
-        parse_line(line.as_bytes())
+    fn parse<K: Kind>(line: &str) -> Result<K, RecordProblem> {
+        let mut object = Object::new(K::FIELDS);
+        object.parse(line.as_bytes())?;
+        K::parse(&object)
     }
 
-    fn field_of(result: Result<Hub, RecordProblem>) -> Option<&'static str> {
+    fn hub(line: &str) -> Result<Hub, RecordProblem> {
+        parse(line)
+    }
+
+    fn field_of<T>(result: Result<T, RecordProblem>) -> Option<&'static str> {
         match result {
             Err(RecordProblem::Malformed { field, .. } | RecordProblem::Missing { field }) => {
                 Some(field)
@@ -280,7 +252,7 @@ mod tests {
     fn blank_lines_are_skipped_and_lines_counted() {
         let text = "\n{\"id\":1,\"name\":\"A\",\"lat\":0,\"lon\":0}\r\n  \n{\"id\":2}\n";
         let mut builder = SnapshotBuilder::new();
-        let error = read(Path::new("t.ndjson"), text.as_bytes(), &mut builder);
+        let error = read::<Hub>(Path::new("t.ndjson"), text.as_bytes(), &mut builder);
         match error {
             Err(BuildError::Record { location, problem }) => {
                 assert_eq!((location.line, location.record), (Some(4), 1));
@@ -288,5 +260,47 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn events_read_every_field_from_json_types_or_strings() {
+        let line = r#"{"id":1,"hub_id":"7","title":"Walk","starts_at":"1970-01-02T00:00:00Z",
+            "ends_at":90000,"lat":1.5,"lon":"2.5","categories":["hiking"],"rsvps":"12",
+            "capacity":20,"price_cents":500,"description":"d"}"#;
+        let mut expected = Event::new(1, 7, "Walk", 86_400);
+        expected.ends_at = Some(90_000);
+        (expected.lat, expected.lon) = (Some(1.5), Some(2.5));
+        expected.categories = vec!["hiking".into()];
+        (expected.rsvps, expected.capacity, expected.price_cents) = (12, Some(20), 500);
+        assert_eq!(parse(&line.replace('\n', "")), Ok(expected));
+
+        let nulls =
+            r#"{"id":2,"hub_id":7,"title":"T","starts_at":0,"ends_at":null,"capacity":null}"#;
+        assert_eq!(parse(nulls), Ok(Event::new(2, 7, "T", 0)));
+        let base = r#""id":2,"hub_id":7,"title":"T""#;
+        for (extra, field) in [
+            (r#""starts_at":"next week""#, "starts_at"),
+            (r#""starts_at":0,"rsvps":-1"#, "rsvps"),
+            (r#""starts_at":0,"capacity":1.5"#, "capacity"),
+            (r#""starts_at":0,"lat":"north""#, "lat"),
+            (r#""starts_at":null"#, "starts_at"),
+        ] {
+            let line = format!("{{{base},{extra}}}");
+            assert_eq!(field_of(parse::<Event>(&line)), Some(field), "{extra}");
+        }
+    }
+
+    #[test]
+    fn fields_of_one_line_do_not_carry_over_to_the_next() {
+        let text = "{\"id\":1,\"name\":\"A\",\"lat\":0,\"lon\":0,\"members\":5}\n{\"id\":2,\"name\":\"B\"}\n";
+        let mut builder = SnapshotBuilder::new();
+        let error = read::<Hub>(Path::new("t.ndjson"), text.as_bytes(), &mut builder);
+        assert!(matches!(
+            error,
+            Err(BuildError::Record {
+                problem: RecordProblem::Missing { field: "lat" },
+                ..
+            })
+        ));
     }
 }
