@@ -4,6 +4,11 @@
 //! dense in Europe, India, China and the Americas, nearly empty over oceans and deserts.
 //! Hubs are drawn per city in proportion to its population and scattered a few kilometres
 //! around its centre. The same seed gives the same hubs on every machine.
+//!
+//! [`Generator::events`] adds a year of events and 90 days of schedule to those hubs; see
+//! [`Events`] for what they look like.
+
+mod events;
 
 use rand::distr::weighted::WeightedIndex;
 use rand::distr::Distribution;
@@ -13,10 +18,13 @@ use rand_chacha::ChaCha8Rng;
 use crate::hub::Hub;
 use crate::sphere::EARTH_RADIUS_M;
 
+pub use events::Events;
+
 /// The bundled world-cities table (GeoNames, CC BY 4.0).
 pub const WORLD_CITIES_CSV: &str = include_str!("../data/world_cities15000.csv");
 
-/// `as_of` the generator assumes: 2026-01-01T00:00:00Z. Creation times lie before it.
+/// `as_of` the generator assumes: 2026-01-01T00:00:00Z. Creation times lie before it; event
+/// starts lie from 365 days before it to 90 days after.
 pub const GENERATED_AS_OF: i64 = 1_767_225_600;
 
 /// The categories generated hubs draw from, most popular first, with a display label.
@@ -158,6 +166,27 @@ impl Generator {
             })
             .collect()
     }
+
+    /// `count` events for `hubs`, with ids `1..=count`, streamed in hub order (the order of
+    /// `hubs`). Each hub's events are drawn from its own random stream, so the same seed and
+    /// hubs give the same events whatever the number of threads; events are made in
+    /// parallel, a batch of hubs at a time.
+    ///
+    /// Fewer than `count` come only if no hub can hold an event (no hubs, or all of them
+    /// drawn as never active). What the events look like is told at [`Events`].
+    ///
+    /// ```
+    /// use hubdex::generate::Generator;
+    ///
+    /// let generator = Generator::new(7).top_cities(100);
+    /// let hubs = generator.hubs(1000);
+    /// let events: Vec<hubdex::Event> = generator.events(&hubs, 10_000).collect();
+    /// assert_eq!(events.len(), 10_000);
+    /// assert_eq!(events.last().map(|e| e.id), Some(10_000));
+    /// ```
+    pub fn events<'h>(&self, hubs: &'h [Hub], count: usize) -> Events<'h> {
+        Events::new(self.seed, hubs, count)
+    }
 }
 
 /// A point a few kilometres from the city centre, wider for bigger cities; one hub in a
@@ -206,10 +235,15 @@ fn categories(rng: &mut ChaCha8Rng, pick: &WeightedIndex<f64>) -> Vec<usize> {
 
 /// Log-normal member counts, a little larger in bigger cities.
 fn members(rng: &mut ChaCha8Rng, city: &City) -> u32 {
-    let (u1, u2): (f64, f64) = (1.0 - rng.random::<f64>(), rng.random());
-    let normal = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+    let normal = standard_normal(rng);
     let city_boost = (city.population as f64 / 1e5).max(1.0).ln() * 0.15;
     (3.5 + city_boost + 1.2 * normal).exp().clamp(3.0, 50_000.0) as u32
+}
+
+/// A draw from the normal distribution of mean 0 and deviation 1 (Box-Muller).
+fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+    let (u1, u2): (f64, f64) = (1.0 - rng.random::<f64>(), rng.random());
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 #[cfg(test)]
