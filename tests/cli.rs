@@ -170,6 +170,110 @@ fn ndjson_input_builds_the_same_snapshot_as_csv() {
 }
 
 #[test]
+fn generated_events_go_beside_the_hubs_and_build_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let hubs = dir.path().join("hubs.csv");
+    let snapshot = dir.path().join("snap.hubdex");
+    let args = [
+        "generate", "--hubs", "500", "--events", "5000", "--cities", "40",
+    ];
+    let stderr = String::from_utf8(hubdex(&[&args[..], &["--out", s(&hubs)]].concat()).stderr);
+    assert!(stderr.unwrap().contains("wrote 5000 events"));
+
+    let events = dir.path().join("hubs.events.csv");
+    let text = fs::read_to_string(&events).unwrap();
+    let header = text.lines().next().unwrap();
+    assert_eq!(header, hubdex::ingest::EVENT_FIELDS.join(","));
+    assert_eq!(text.lines().count(), 5001);
+
+    let output = hubdex(&[
+        "build",
+        "--hubs",
+        s(&hubs),
+        "--events",
+        s(&events),
+        "--out",
+        s(&snapshot),
+        "--as-of",
+        AS_OF,
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("read 5000 events"), "{stderr}");
+    assert!(stderr.contains("500 hubs, 5000 events"), "{stderr}");
+}
+
+#[test]
+fn events_follow_their_file_name_into_ndjson() {
+    let dir = tempfile::tempdir().unwrap();
+    let hubs = dir.path().join("hubs.ndjson");
+    let base = [
+        "generate", "--hubs", "200", "--events", "1000", "--seed", "3",
+    ];
+    success(&[&base[..], &["--out", s(&hubs)]].concat());
+    let beside = dir.path().join("hubs.events.ndjson");
+    let chosen = dir.path().join("chosen.csv");
+    let csv_hubs = dir.path().join("hubs.csv");
+    let args = ["--out", s(&csv_hubs), "--events-out", s(&chosen)];
+    success(&[&base[..], &args[..]].concat());
+
+    let from_json = json_lines(&fs::read_to_string(&beside).unwrap());
+    let mut from_csv = csv::Reader::from_path(&chosen).unwrap();
+    let from_csv: Vec<csv::StringRecord> = from_csv.records().map(Result::unwrap).collect();
+    assert_eq!((from_json.len(), from_csv.len()), (1000, 1000));
+    for (json, row) in from_json.iter().zip(&from_csv) {
+        assert_eq!(json["id"].as_u64().unwrap().to_string(), row[0]);
+        assert_eq!(json["title"].as_str(), Some(&row[2]));
+        assert_eq!(json["starts_at"].as_str(), Some(&row[3]));
+    }
+
+    let snapshot = dir.path().join("snap.hubdex");
+    success(&[
+        "build",
+        "--hubs",
+        s(&hubs),
+        "--events",
+        s(&beside),
+        "--out",
+        s(&snapshot),
+    ]);
+}
+
+#[test]
+fn bad_events_name_their_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let hubs = dir.path().join("hubs.csv");
+    let events = dir.path().join("events.csv");
+    let out = dir.path().join("snap.hubdex");
+    fs::write(&hubs, "id,name,lat,lon\n1,A,0,0\n").unwrap();
+    let rows = "id,hub_id,title,starts_at,ends_at\n1,1,Walk,2025-05-01T10:00:00Z,\n\
+        2,1,Talk,2025-05-01T10:00:00Z,2025-05-01T09:00:00Z\n";
+    fs::write(&events, rows).unwrap();
+
+    let args = ["build", "--hubs", s(&hubs), "--events", s(&events)];
+    let stderr = failure(1, &[&args[..], &["--out", s(&out)]].concat());
+    assert!(
+        stderr.contains("events.csv:3:") && stderr.contains("'ends_at'"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+
+    let same = dir.path().join("same.csv");
+    let args = [
+        "generate",
+        "--hubs",
+        "1",
+        "--events",
+        "1",
+        "--out",
+        s(&same),
+    ];
+    let stderr = failure(1, &[&args[..], &["--events-out", s(&same)]].concat());
+    assert!(stderr.contains("--events-out"), "{stderr}");
+    assert!(!same.exists());
+}
+
+#[test]
 fn nearest_matches_the_library() {
     let setup = Setup::new();
     let snapshot = setup.open();
@@ -435,6 +539,15 @@ fn bad_usage_exits_with_2() {
     failure(2, &["within", setup.snap(), "--lat", "1", "--lon", "2"]);
     failure(2, &["frobnicate"]);
     failure(2, &["generate", "--out", "x.csv"]);
+    let events_out_alone = ["--events-out", "e.csv"];
+    failure(
+        2,
+        &[
+            &["generate", "--hubs", "1", "--out", "x.csv"][..],
+            &events_out_alone,
+        ]
+        .concat(),
+    );
 }
 
 #[test]

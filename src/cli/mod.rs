@@ -29,9 +29,9 @@ pub(crate) struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Write synthetic hubs around real cities to a CSV (or .ndjson) file.
+    /// Write synthetic hubs around real cities, and events for them, to CSV (or .ndjson) files.
     Generate(generate::Args),
-    /// Build a snapshot from a CSV or NDJSON file of hubs.
+    /// Build a snapshot from CSV or NDJSON files of hubs and events.
     Build(build::Args),
     /// Describe a snapshot: hubs, as_of, categories, section sizes.
     Info(info::InfoArgs),
