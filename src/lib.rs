@@ -1,16 +1,25 @@
 //! hubdex answers the questions a local-community product asks all day (which groups are
-//! near me, which of them are in this area) from one immutable snapshot file, inside the
-//! caller's process, exactly and in microseconds.
+//! near me, which of them are alive, what is on near me this week, what is trending in my
+//! city) from one immutable snapshot file, inside the caller's process, exactly and in
+//! microseconds.
 //!
-//! A [`SnapshotBuilder`] takes [`Hub`]s, checks every field, and writes a snapshot: hubs
-//! stored as fixed-point unit vectors in an implicit kd-tree, plus their columns and an H3
-//! cell index. [`Snapshot`] opens one from a memory map or any byte buffer without decoding
-//! it, and answers:
+//! A [`SnapshotBuilder`] takes [`Hub`]s and [`Event`]s, checks every field, computes each
+//! hub's activity and health as of the build's `as_of` (see [`activity`]), and writes a
+//! snapshot: hubs stored as fixed-point unit vectors in an implicit kd-tree, plus their
+//! columns, their events, per-node summaries, an H3 cell index and per-region figures.
+//! [`Snapshot`] opens one from a memory map or any byte buffer without decoding it, and
+//! answers:
 //!
 //! * [`Snapshot::nearest`]: the k nearest hubs, optionally within a radius;
 //! * [`Snapshot::within`]: every hub within a radius, nearest first, paged by [`Cursor`];
+//! * [`Snapshot::ranked`]: the top hubs within a radius by a distance [`Decay`] blended with
+//!   activity and members, each hit explaining its score;
+//! * [`Snapshot::upcoming`]: events starting in a time window within a radius, by start or by
+//!   relevance;
+//! * [`Snapshot::trending`] and [`Snapshot::trending_at`]: a region's fastest-growing hubs;
+//! * [`Snapshot::health`] and [`Snapshot::region_at`]: hub and region health;
 //! * [`Snapshot::hubs_in_cell`]: the hubs in an H3 cell of any resolution;
-//! * [`Snapshot::hub`]: a hub by id.
+//! * [`Snapshot::hub`] and [`Snapshot::events_of`]: a hub and its events by id.
 //!
 //! Distances are great-circle distances on a sphere of radius [`EARTH_RADIUS_M`]. Results are
 //! exact: the same hubs in the same order as measuring every hub, except that hubs whose
@@ -61,8 +70,11 @@
 //!   why hubs less than a centimetre apart in distance may trade places, and why a hub within
 //!   a centimetre of a radius may fall on either side of it.
 //! * Snapshots are little-endian and read in place, so big-endian machines cannot open them.
-//! * Events, activity ranking, trending and health (TODO(#3)), polygons, hex aggregates and
-//!   shards (TODO(#4)) are not built yet.
+//! * At most [`MAX_EVENTS`] events; event times are stored as `u32` unix seconds, so events
+//!   start and end between 1970 and 2106.
+//! * The ranked score blends distance, activity and members; a freshness term (DESIGN §3)
+//!   is not offered yet (TODO(#3)).
+//! * Polygons, hex aggregates and shards (TODO(#4)) are not built yet.
 #![cfg_attr(
     not(test),
     deny(

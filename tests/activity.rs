@@ -417,8 +417,10 @@ fn upcoming_by_start_matches_checking_every_event() {
     let snapshot = &world.snapshot;
     let rust = snapshot.category_set(&["rust-meetup", "running"]).unwrap();
     for (i, (lat, lon)) in points(&world, 60, 8).into_iter().enumerate() {
-        let from = AS_OF + [0, -40 * DAY, 3 * DAY][i % 3];
-        let to = from + [7 * DAY, 30 * DAY, 0][i % 3] + [0, 0, 3600][i % 3];
+        // Windows inside, across and wholly before the fine time buckets (30 days before
+        // as_of to 90 after).
+        let from = AS_OF + [0, -40 * DAY, 3 * DAY, -200 * DAY][i % 4];
+        let to = from + [7 * DAY, 30 * DAY, 3600, 10 * DAY][i % 4];
         let radius = [5_000.0, 25_000.0][i % 2];
         let mut query = Upcoming::new(lat, lon, radius, from, to).limit(20);
         let free = i % 5 == 2;

@@ -26,8 +26,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use hubdex::h3o::{LatLng, Resolution};
 use hubdex::{
-    distance_m, AlignedBytes, Filter, Hub, HubFlags, Nearest, OpenError, Snapshot, SnapshotBuilder,
-    Within,
+    distance_m, AlignedBytes, Event, Filter, Hub, HubFlags, Nearest, OpenError, Snapshot,
+    SnapshotBuilder, Upcoming, Within,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -119,13 +119,52 @@ fn sample_hubs() -> Vec<Hub> {
         .collect()
 }
 
+const AS_OF: i64 = 1_767_225_600;
+const DAY: i64 = 86_400;
+
 fn build(hubs: &[Hub]) -> Vec<u8> {
     let mut builder = SnapshotBuilder::new();
-    builder.as_of(1_767_225_600);
+    builder.as_of(AS_OF);
     for hub in hubs {
         builder.add_hub(hub.clone()).unwrap();
     }
+    for event in sample_events(hubs) {
+        builder.add_event(event).unwrap();
+    }
     builder.to_bytes().unwrap().as_ref().to_vec()
+}
+
+/// Three events for two hubs in three: 20 and 2 days before `as_of` and 3 days after; the
+/// second at its own venue, the third with one of its hub's categories.
+fn sample_events(hubs: &[Hub]) -> Vec<Event> {
+    let mut events = Vec::new();
+    for (i, hub) in hubs.iter().enumerate().filter(|(i, _)| i % 3 != 0) {
+        for (j, days) in [-20, -2, 3].into_iter().enumerate() {
+            let start = AS_OF + days * DAY + i as i64 * 60;
+            let mut event = Event::new(5_000 + 3 * i as u64 + j as u64, hub.id, "Walk", start);
+            event.rsvps = (i * j) as u32;
+            if j == 1 {
+                event.lat = Some((hub.lat + 0.01).min(90.0));
+                event.lon = Some(hub.lon);
+            }
+            if j == 2 {
+                event.categories = hub.categories.iter().take(1).cloned().collect();
+            }
+            events.push(event);
+        }
+    }
+    events
+}
+
+/// The venue of an event as stored.
+fn venue(event: &Event, hubs: &[Hub]) -> (f64, f64) {
+    match (event.lat, event.lon) {
+        (Some(lat), Some(lon)) => {
+            let round = |degrees: f64| f64::from((degrees * 1e7).round() as i32) / 1e7;
+            (round(lat), round(lon))
+        }
+        _ => stored(hubs.iter().find(|hub| hub.id == event.hub_id).unwrap()),
+    }
 }
 
 /// Stored coordinates: degrees rounded to 1e-7, as the builder stores them.
@@ -170,6 +209,18 @@ enum Query {
         id: u64,
     },
     Categories,
+    /// Events in a window and radius, first `limit` by start.
+    Upcoming {
+        at: (f64, f64),
+        radius_m: f64,
+        from: i64,
+        to: i64,
+        limit: usize,
+    },
+    /// The events of a hub, by start.
+    EventsOf {
+        id: u64,
+    },
 }
 
 const LISBON: (f64, f64) = (38.7223, -9.1393);
@@ -238,6 +289,21 @@ fn queries(hubs: &[Hub]) -> Vec<Query> {
         Hub { id: 1000 + 7 * 51 },
         Hub { id: 999_999 },
         Categories,
+        Upcoming {
+            at: LISBON,
+            radius_m: 30_000.0,
+            from: AS_OF - 30 * DAY,
+            to: AS_OF + 30 * DAY,
+            limit: 12,
+        },
+        Upcoming {
+            at: (-17.0, 179.9),
+            radius_m: 300_000.0,
+            from: AS_OF,
+            to: AS_OF + 7 * DAY,
+            limit: 5,
+        },
+        EventsOf { id: 1000 + 7 * 20 },
     ]
 }
 
@@ -331,6 +397,23 @@ fn ask(snapshot: &Snap, query: &Query) -> Result<Answer, String> {
                 hub.members(),
                 hub.created_at(),
             ))))
+        }
+        Query::Upcoming {
+            at,
+            radius_m,
+            from,
+            to,
+            limit,
+        } => {
+            let query = Upcoming::new(at.0, at.1, radius_m, from, to).limit(limit);
+            let page = snapshot.upcoming(&query).map_err(|e| variant(&e))?;
+            Ok(Answer::Ids(page.hits.iter().map(|hit| hit.id).collect()))
+        }
+        Query::EventsOf { id } => {
+            let events = snapshot.events_of(id).map_err(|e| variant(&e))?;
+            Ok(Answer::Ids(
+                events.unwrap_or_default().iter().map(|e| e.id).collect(),
+            ))
         }
         Query::Categories => Ok(Answer::Slugs(
             snapshot
@@ -439,6 +522,39 @@ fn oracle(hubs: &[Hub], query: &Query) -> Answer {
             )
         })),
         Query::Categories => Answer::Slugs(vocabulary(hubs)),
+        Query::Upcoming {
+            at,
+            radius_m,
+            from,
+            to,
+            limit,
+        } => {
+            let mut found: Vec<(i64, u64)> = sample_events(hubs)
+                .iter()
+                .filter(|e| (from..=to).contains(&e.starts_at))
+                .filter(|e| {
+                    let (lat, lon) = venue(e, hubs);
+                    let d = distance_m(at.0, at.1, lat, lon);
+                    assert!(
+                        (d - radius_m).abs() > CM,
+                        "an event within 1 cm of the radius"
+                    );
+                    d <= radius_m
+                })
+                .map(|e| (e.starts_at, e.id))
+                .collect();
+            found.sort_unstable();
+            Answer::Ids(found.into_iter().take(limit).map(|(_, id)| id).collect())
+        }
+        Query::EventsOf { id } => {
+            let mut found: Vec<(i64, u64)> = sample_events(hubs)
+                .iter()
+                .filter(|e| e.hub_id == id)
+                .map(|e| (e.starts_at, e.id))
+                .collect();
+            found.sort_unstable();
+            Answer::Ids(found.into_iter().map(|(_, id)| id).collect())
+        }
     }
 }
 
@@ -731,12 +847,14 @@ fn the_sample_is_a_few_kilobytes_with_every_feature() {
     let hubs = sample_hubs();
     let bytes = build(&hubs);
     assert!(
-        (2_000..16_000).contains(&bytes.len()),
+        (2_000..24_000).contains(&bytes.len()),
         "{} bytes",
         bytes.len()
     );
     let snapshot = Snapshot::from_bytes(AlignedBytes::copy_from(&bytes)).unwrap();
     assert_eq!(snapshot.categories().count(), CATEGORIES.len());
+    assert_eq!(snapshot.event_count(), sample_events(&hubs).len());
+    assert!(snapshot.event_count() > 0);
     assert!(snapshot.iter().any(|hub| hub.verified()));
     assert!(snapshot.iter().any(|hub| !hub.verified()));
     assert!(snapshot
@@ -756,7 +874,8 @@ fn reseal(bytes: &mut [u8], section: usize) {
     let (offset, len) = (u64_at(entry + 8), u64_at(entry + 16));
     let crc = crc32fast::hash(&bytes[offset..offset + len]);
     bytes[entry + 24..entry + 28].copy_from_slice(&crc.to_le_bytes());
-    let table_end = HEADER_LEN + 17 * ENTRY_LEN;
+    let sections = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    let table_end = HEADER_LEN + sections * ENTRY_LEN;
     bytes[24..28].fill(0);
     let mut hasher = crc32fast::Hasher::new();
     hasher.update(&bytes[..table_end]);
@@ -776,6 +895,7 @@ fn overlapping_string_offsets_that_pass_verify_give_no_overlong_strings() {
     for (offsets, block) in [
         ("name-offsets", "name-bytes"),
         ("category-offsets", "category-bytes"),
+        ("title-offsets", "title-bytes"),
     ] {
         let at = |name: &str| sizes.iter().position(|(n, _)| *n == name).unwrap();
         let (offsets, block) = (at(offsets), at(block));

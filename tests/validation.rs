@@ -713,7 +713,6 @@ fn event_errors_count_events_not_hubs() {
 }
 
 #[test]
-#[ignore = "needs the event build (in progress)"]
 fn event_of_an_unknown_hub() {
     let row = "2,99,Talk,2025-06-07T10:00:00Z,,,,,,,";
     let (line, problem) = event_csv_record(&[GOOD_EVENT_CSV, row]);
@@ -722,7 +721,6 @@ fn event_of_an_unknown_hub() {
 }
 
 #[test]
-#[ignore = "needs the event build (in progress)"]
 fn duplicate_event_id_names_both_locations() {
     let again = "1,1,Again,2025-06-08T10:00:00Z,,,,,,,";
     let rejected = rejected(&[

@@ -59,7 +59,7 @@ pub fn data() -> Data {
 }
 
 /// Points within 2 km of city centres, cities drawn by population.
-fn city_queries(generator: &Generator, count: usize) -> Vec<(f64, f64)> {
+pub fn city_queries(generator: &Generator, count: usize) -> Vec<(f64, f64)> {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let sample = generator.hubs(count * 4);
     (0..count)

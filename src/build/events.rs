@@ -110,7 +110,7 @@ pub(crate) fn build<S: AsRef<str> + Sync>(
         health[hub_of_event(event)].marks |= MARK_CATEGORIES;
     }
 
-    let (time_base, time_width) = time_buckets(&columns.starts);
+    let (time_base, time_width) = time_buckets(&columns.starts, as_of);
     let (summaries, times) = summaries(hubs, &columns, &health, time_base, time_width, leaf_size);
     let regions = regions(hubs, &health);
 
@@ -211,17 +211,23 @@ fn columns(events: &[PendingEvent], order: &[u32], hub_of: &[u32], hubs: &Hubs<'
     columns
 }
 
-/// The first bucket's start (midnight UTC before the first start) and the bucket width (whole
-/// days, enough for every start to fall in one of [`TIME_BUCKETS`] buckets).
-fn time_buckets(starts: &[u32]) -> (i64, u64) {
-    let (Some(&first), Some(&last)) = (starts.par_iter().min(), starts.par_iter().max()) else {
+/// The time buckets: [`TIME_BUCKETS`] of equal width over the "hot" window from
+/// [`HOT_PAST_DAYS`] before `as_of` to [`HOT_FUTURE_DAYS`] after it (about 5.6 hours each),
+/// where queries for upcoming events look; the first bucket also takes every earlier start and
+/// the last every later one. Returns the first bucket's nominal start and the width.
+fn time_buckets(starts: &[u32], as_of: i64) -> (i64, u64) {
+    if starts.is_empty() {
         return (0, 0);
-    };
-    let base = i64::from(first) - i64::from(first) % DAY;
-    let span_days = (i64::from(last) - base) / DAY + 1;
-    let width_days = (span_days as u64).div_ceil(TIME_BUCKETS);
-    (base, width_days * DAY as u64)
+    }
+    let span = (HOT_PAST_DAYS + HOT_FUTURE_DAYS) * DAY;
+    let width = (span as u64).div_ceil(TIME_BUCKETS);
+    (as_of.saturating_sub(HOT_PAST_DAYS * DAY), width)
 }
+
+/// Days before `as_of` the fine time buckets start.
+const HOT_PAST_DAYS: i64 = 30;
+/// Days after `as_of` the fine time buckets end.
+const HOT_FUTURE_DAYS: i64 = 90;
 
 /// Per node: box of hubs and venues, best activity, most members, and time buckets.
 fn summaries(
@@ -253,8 +259,8 @@ fn summaries(
                     let events =
                         columns.offsets[position] as usize..columns.offsets[position + 1] as usize;
                     for &start in &columns.starts[events.clone()] {
-                        let bucket = (i64::from(start) - time_base) as u64 / time_width.max(1);
-                        mask.set(bucket);
+                        let offset = i64::from(start).saturating_sub(time_base).max(0);
+                        mask.set(offset as u64 / time_width.max(1));
                     }
                     if health[position].marks & MARK_PLACES != 0 {
                         let from = columns

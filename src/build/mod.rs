@@ -237,6 +237,13 @@ impl SnapshotBuilder {
                 max: MAX_TITLE_BYTES,
             });
         }
+        if event.capacity == Some(NO_CAPACITY) {
+            return Err(RecordProblem::Malformed {
+                field: "capacity",
+                value: NO_CAPACITY.to_string(),
+                expected: "a number of seats from 0 to 4294967294 (leave it out for no limit)",
+            });
+        }
         let categories = self.categories(&event.categories)?;
         let title = match self.title_index.get(title) {
             Some(&index) => index,

@@ -50,7 +50,8 @@ pub(crate) struct NodeSummary {
 }
 
 /// Which time buckets (`meta.time_width` seconds from `meta.time_base`) hold the start of an
-/// event of the subtree; the last bucket also holds every later start.
+/// event of the subtree; the first bucket also holds every earlier start, the last every
+/// later one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Pod, Zeroable)]
 #[repr(C)]
 pub(crate) struct TimeMask {

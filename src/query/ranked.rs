@@ -306,6 +306,8 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         let decay = query.decay;
         let states = query.states;
         let filter = &query.filter;
+        // TODO(#3): p99 is above the 30 µs target where a 25 km radius holds tens of
+        // thousands of hubs with similar activity bounds; a freshness term is not offered yet.
         let mut found = std::mem::take(&mut scratch.hits);
         found.clear();
         best::search(
