@@ -41,7 +41,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         let _span = tracing::debug_span!("open", bytes = bytes.as_ref().len()).entered();
         let raw = bytes.as_ref();
         let parsed = header::parse(raw)?;
-        let meta = meta::read(raw, &parsed.sections)?;
+        let meta = meta::read(raw, &parsed.sections, parsed.version)?;
         tree::check(&parsed.sections, &meta)?;
         hubs::check(&parsed.sections, &meta)?;
         cells::check(&parsed.sections, &meta)?;

@@ -8,15 +8,13 @@ use super::{PendingEvent, NO_PLACE};
 use crate::activity::{health_of, HealthState, REGION_RESOLUTIONS, TREND_LIMIT};
 use crate::error::{BuildError, Location, RecordProblem};
 use crate::format::activity::{
-    Health, NodeSummary, RegionStats, TimeMask, MARK_CATEGORIES, MARK_PLACES, NO_DAYS, TIME_BUCKETS,
+    Health, NodeSummary, RegionStats, TimeGrid, TimeMask, MARK_CATEGORIES, MARK_PLACES, NO_DAYS,
 };
 use crate::format::events::{self, Columns};
 use crate::format::hubs::UNKNOWN_TIME;
 use crate::format::tree::{bounding_box, depth, node_count, node_start, union};
 use crate::format::SectionKind;
 use crate::sphere::{quantize, Quantized};
-
-const DAY: i64 = 86_400;
 
 /// The hubs, in tree order, as the event build needs them.
 pub(crate) struct Hubs<'a> {
@@ -32,8 +30,8 @@ pub(crate) struct Hubs<'a> {
 pub(crate) struct Built {
     pub(crate) sections: Vec<(SectionKind, Vec<u8>)>,
     pub(crate) event_count: u64,
-    pub(crate) time_base: i64,
-    pub(crate) time_width: u64,
+    /// The time buckets, if there are events.
+    pub(crate) grid: Option<TimeGrid>,
     pub(crate) region_count: u64,
 }
 
@@ -79,9 +77,10 @@ pub(crate) fn build<S: AsRef<str> + Sync>(
         let event = &events[i as usize];
         (hub_of[i as usize], event.start, event.id)
     });
-    let columns = columns(events, &order, &hub_of, hubs);
+    let mut columns = columns(events, &order, &hub_of, hubs);
     drop(order);
     drop(hub_of);
+    columns.timelines = timelines(&columns, hubs.ids.len() as u64, leaf_size);
 
     // Health, then the marks that tell queries where sparse tables apply.
     let mut health: Vec<Health> = (0..hubs.ids.len())
@@ -110,8 +109,8 @@ pub(crate) fn build<S: AsRef<str> + Sync>(
         health[hub_of_event(event)].marks |= MARK_CATEGORIES;
     }
 
-    let (time_base, time_width) = time_buckets(&columns.starts, as_of);
-    let (summaries, times) = summaries(hubs, &columns, &health, time_base, time_width, leaf_size);
+    let grid = (!columns.starts.is_empty()).then(|| TimeGrid::around(as_of));
+    let (summaries, times) = summaries(hubs, &columns, &health, grid, leaf_size);
     let regions = regions(hubs, &health);
 
     let mut sections = events::write(&columns, titles);
@@ -149,8 +148,7 @@ pub(crate) fn build<S: AsRef<str> + Sync>(
     Ok(Built {
         sections,
         event_count: columns.ids.len() as u64,
-        time_base,
-        time_width,
+        grid,
         region_count,
     })
 }
@@ -211,31 +209,36 @@ fn columns(events: &[PendingEvent], order: &[u32], hub_of: &[u32], hubs: &Hubs<'
     columns
 }
 
-/// The time buckets: [`TIME_BUCKETS`] of equal width over the "hot" window from
-/// [`HOT_PAST_DAYS`] before `as_of` to [`HOT_FUTURE_DAYS`] after it (about 5.6 hours each),
-/// where queries for upcoming events look; the first bucket also takes every earlier start and
-/// the last every later one. Returns the first bucket's nominal start and the width.
-fn time_buckets(starts: &[u32], as_of: i64) -> (i64, u64) {
-    if starts.is_empty() {
-        return (0, 0);
+/// Each leaf's events (a contiguous range, as hubs are) as offsets from its first event,
+/// sorted by start then id.
+fn timelines(columns: &Columns, hub_count: u64, leaf_size: u32) -> Vec<u32> {
+    if hub_count == 0 {
+        return Vec::new();
     }
-    let span = (HOT_PAST_DAYS + HOT_FUTURE_DAYS) * DAY;
-    let width = (span as u64).div_ceil(TIME_BUCKETS);
-    (as_of.saturating_sub(HOT_PAST_DAYS * DAY), width)
+    let depth = depth(hub_count, leaf_size);
+    let leaves: Vec<Vec<u32>> = (0..1u64 << depth)
+        .into_par_iter()
+        .map(|leaf| {
+            let hubs = node_start(hub_count, depth, leaf)..node_start(hub_count, depth, leaf + 1);
+            let first = columns.offsets[hubs.start] as usize;
+            let end = columns.offsets[hubs.end] as usize;
+            let mut offsets: Vec<u32> = (0..(end - first) as u32).collect();
+            offsets.sort_unstable_by_key(|&offset| {
+                let event = first + offset as usize;
+                (columns.starts[event], columns.ids[event])
+            });
+            offsets
+        })
+        .collect();
+    leaves.concat()
 }
-
-/// Days before `as_of` the fine time buckets start.
-const HOT_PAST_DAYS: i64 = 30;
-/// Days after `as_of` the fine time buckets end.
-const HOT_FUTURE_DAYS: i64 = 90;
 
 /// Per node: box of hubs and venues, best activity, most members, and time buckets.
 fn summaries(
     hubs: &Hubs<'_>,
     columns: &Columns,
     health: &[Health],
-    time_base: i64,
-    time_width: u64,
+    grid: Option<TimeGrid>,
     leaf_size: u32,
 ) -> (Vec<NodeSummary>, Vec<TimeMask>) {
     let n = hubs.ids.len() as u64;
@@ -258,9 +261,10 @@ fn summaries(
                     max_members = max_members.max(hubs.members[position]);
                     let events =
                         columns.offsets[position] as usize..columns.offsets[position + 1] as usize;
-                    for &start in &columns.starts[events.clone()] {
-                        let offset = i64::from(start).saturating_sub(time_base).max(0);
-                        mask.set(offset as u64 / time_width.max(1));
+                    if let Some(grid) = grid {
+                        for &start in &columns.starts[events.clone()] {
+                            grid.mark(&mut mask, start);
+                        }
                     }
                     if health[position].marks & MARK_PLACES != 0 {
                         let from = columns

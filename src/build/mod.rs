@@ -461,8 +461,10 @@ impl SnapshotBuilder {
             cell_resolution: CELL_RESOLUTION,
             title_count: self.titles.len() as u32,
             event_count: built.event_count,
-            time_base: built.time_base,
-            time_width: built.time_width,
+            time_base: built.grid.map_or(0, |grid| grid.coarse_base),
+            time_width: built.grid.map_or(0, |grid| grid.coarse_width),
+            fine_base: built.grid.map_or(0, |grid| grid.fine_base),
+            fine_width: built.grid.map_or(0, |grid| grid.fine_width),
             region_count: built.region_count,
         };
         sections.push((SectionKind::Meta, meta::write(&meta)));

@@ -49,19 +49,17 @@ pub(crate) struct NodeSummary {
     pub(crate) max_members: u32,
 }
 
-/// Which time buckets (`meta.time_width` seconds from `meta.time_base`) hold the start of an
-/// event of the subtree; the first bucket also holds every earlier start, the last every
-/// later one.
+/// Which time buckets hold the start of an event of a subtree: 512 coarse buckets, then 512
+/// fine ones (see [`TimeGrid`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Pod, Zeroable)]
 #[repr(C)]
 pub(crate) struct TimeMask {
-    pub(crate) bits: [u64; 8],
+    pub(crate) bits: [u64; 16],
 }
 
 impl TimeMask {
-    pub(crate) fn set(&mut self, bucket: u64) {
-        let bucket = bucket.min(TIME_BUCKETS - 1) as usize;
-        self.bits[bucket / 64] |= 1 << (bucket % 64);
+    fn set(&mut self, bit: u64) {
+        self.bits[(bit / 64) as usize % 16] |= 1 << (bit % 64);
     }
 
     pub(crate) fn union(&self, other: &TimeMask) -> TimeMask {
@@ -72,20 +70,123 @@ impl TimeMask {
         TimeMask { bits }
     }
 
-    /// The first set bucket in `from..=to` (both below [`TIME_BUCKETS`]).
+    /// The first set bit in `from..=to` (both below 1024).
     #[inline]
-    pub(crate) fn first_in(&self, from: u64, to: u64) -> Option<u64> {
-        let mut bucket = from;
-        while bucket <= to {
-            let word = self.bits[(bucket / 64) as usize] >> (bucket % 64);
+    fn first_in(&self, from: u64, to: u64) -> Option<u64> {
+        let mut bit = from;
+        while bit <= to {
+            let word = self.bits.get((bit / 64) as usize)? >> (bit % 64);
             if word != 0 {
-                let found = bucket + u64::from(word.trailing_zeros());
+                let found = bit + u64::from(word.trailing_zeros());
                 return (found <= to).then_some(found);
             }
-            bucket = (bucket / 64 + 1) * 64;
+            bit = (bit / 64 + 1) * 64;
         }
         None
     }
+}
+
+/// The time buckets of [`TimeMask`], both sets [`TIME_BUCKETS`] wide: coarse ones from 30
+/// days before `as_of` to 90 after (about 5.6 hours each; the first also takes every earlier
+/// start, the last every later one), and fine ones from 2 days before `as_of` to 14 after
+/// (45 minutes each; starts outside are not marked in them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TimeGrid {
+    pub(crate) coarse_base: i64,
+    pub(crate) coarse_width: u64,
+    pub(crate) fine_base: i64,
+    pub(crate) fine_width: u64,
+}
+
+impl TimeGrid {
+    const DAY: i64 = 86_400;
+
+    /// The grid a build uses.
+    pub(crate) fn around(as_of: i64) -> TimeGrid {
+        TimeGrid {
+            coarse_base: as_of.saturating_sub(30 * Self::DAY),
+            coarse_width: (120 * Self::DAY as u64).div_ceil(TIME_BUCKETS),
+            fine_base: as_of.saturating_sub(2 * Self::DAY),
+            fine_width: (16 * Self::DAY as u64).div_ceil(TIME_BUCKETS),
+        }
+    }
+
+    /// The grid stored in a snapshot, if it has events.
+    pub(crate) fn of(meta: &Meta) -> Option<TimeGrid> {
+        (meta.time_width > 0 && meta.fine_width > 0).then_some(TimeGrid {
+            coarse_base: meta.time_base,
+            coarse_width: meta.time_width,
+            fine_base: meta.fine_base,
+            fine_width: meta.fine_width,
+        })
+    }
+
+    fn coarse(&self, time: i64) -> u64 {
+        let offset = time.saturating_sub(self.coarse_base).max(0) as u64;
+        (offset / self.coarse_width.max(1)).min(TIME_BUCKETS - 1)
+    }
+
+    /// End of the fine buckets (exclusive).
+    fn fine_end(&self) -> i64 {
+        // Widths come from the file: saturate rather than overflow.
+        self.fine_base
+            .saturating_add(seconds(TIME_BUCKETS.saturating_mul(self.fine_width)))
+    }
+
+    fn fine(&self, time: i64) -> Option<u64> {
+        (self.fine_base..self.fine_end())
+            .contains(&time)
+            .then(|| (time.abs_diff(self.fine_base) / self.fine_width.max(1)).min(TIME_BUCKETS - 1))
+    }
+
+    /// Marks a start in a mask.
+    pub(crate) fn mark(&self, mask: &mut TimeMask, start: u32) {
+        let start = i64::from(start);
+        mask.set(self.coarse(start));
+        if let Some(fine) = self.fine(start) {
+            mask.set(TIME_BUCKETS + fine.min(TIME_BUCKETS - 1));
+        }
+    }
+
+    /// A start that no event of the mask's subtree starting in `[from, to]` precedes, or
+    /// `None` if no such event can exist.
+    #[inline]
+    pub(crate) fn earliest(&self, mask: &TimeMask, from: u32, to: u32) -> Option<u32> {
+        let (from, to) = (i64::from(from), i64::from(to));
+        let coarse = mask.first_in(self.coarse(from), self.coarse(to))?;
+        let mut earliest = match coarse {
+            // The first bucket also holds every earlier start: no bound but `from`.
+            0 => from,
+            _ => self
+                .coarse_base
+                .saturating_add(seconds(coarse.saturating_mul(self.coarse_width)))
+                .max(from),
+        };
+        if let Some(first) = self.fine(from) {
+            let last_fine = to.min(self.fine_end() - 1);
+            let last = self.fine(last_fine).unwrap_or(TIME_BUCKETS - 1);
+            match mask.first_in(TIME_BUCKETS + first, TIME_BUCKETS + last) {
+                Some(bit) => {
+                    let bucket = bit - TIME_BUCKETS;
+                    let start = self
+                        .fine_base
+                        .saturating_add(seconds(bucket.saturating_mul(self.fine_width)));
+                    earliest = earliest.max(start);
+                }
+                None if to < self.fine_end() => return None,
+                None => earliest = earliest.max(self.fine_end()),
+            }
+        }
+        if earliest > to {
+            return None;
+        }
+        u32::try_from(earliest.max(from)).ok()
+    }
+}
+
+/// Seconds as `i64`, saturating.
+fn seconds(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 /// Figures of one region.
@@ -116,7 +217,7 @@ pub(crate) fn check(bytes: &[u8], sections: &Sections, meta: &Meta) -> Result<()
             problem: format!("offsets do not run from 0 to the {entries} entries"),
         });
     }
-    if meta.event_count > 0 && meta.time_width == 0 {
+    if meta.event_count > 0 && TimeGrid::of(meta).is_none() {
         return Err(OpenError::Inconsistent {
             section: SectionKind::Meta.name(),
             problem: "events without a time bucket width".to_string(),
@@ -164,5 +265,38 @@ impl<'a> ActivityView<'a> {
             .get(region + 1)
             .map_or(0, |&o| o as usize);
         self.trend_hubs.get(start..end).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const AS_OF: i64 = 1_767_225_600;
+
+    proptest! {
+        /// The bound never passes the first start in the window, and says "none" only when
+        /// the window holds no start.
+        #[test]
+        fn earliest_bounds_the_first_start_in_the_window(
+            offsets in proptest::collection::vec(-400i64 * 86_400..400 * 86_400, 0..40),
+            from in -400i64 * 86_400..400 * 86_400,
+            length in 0i64..60 * 86_400,
+        ) {
+            let grid = TimeGrid::around(AS_OF);
+            let mut mask = TimeMask::default();
+            let starts: Vec<u32> = offsets.iter().map(|o| (AS_OF + o) as u32).collect();
+            for &start in &starts {
+                grid.mark(&mut mask, start);
+            }
+            let (from, to) = ((AS_OF + from) as u32, (AS_OF + from + length) as u32);
+            let first = starts.iter().copied().filter(|s| (from..=to).contains(s)).min();
+            match (grid.earliest(&mask, from, to), first) {
+                (Some(bound), Some(first)) => prop_assert!(from <= bound && bound <= first),
+                (None, Some(first)) => prop_assert!(false, "missed {}", first),
+                (_, None) => {}
+            }
+        }
     }
 }

@@ -26,6 +26,7 @@ pub(crate) struct Columns {
     pub(crate) place_coords: Vec<[i32; 2]>,
     pub(crate) own_category_events: Vec<u32>,
     pub(crate) own_categories: Vec<u64>,
+    pub(crate) timelines: Vec<u32>,
 }
 
 pub(crate) fn write<S: AsRef<str>>(columns: &Columns, titles: &[S]) -> Vec<(SectionKind, Vec<u8>)> {
@@ -45,6 +46,7 @@ pub(crate) fn write<S: AsRef<str>>(columns: &Columns, titles: &[S]) -> Vec<(Sect
         raw(SectionKind::PlaceCoords, &columns.place_coords),
         raw(SectionKind::OwnCategoryEvents, &columns.own_category_events),
         raw(SectionKind::OwnCategories, &columns.own_categories),
+        raw(SectionKind::LeafTimelines, &columns.timelines),
     ];
     sections.extend(strings::write(
         titles,
@@ -66,6 +68,7 @@ pub(crate) fn check(bytes: &[u8], sections: &Sections, meta: &Meta) -> Result<()
         SectionKind::EventCapacity,
         SectionKind::EventPrices,
         SectionKind::EventTitles,
+        SectionKind::LeafTimelines,
     ] {
         expect_count(sections, kind, meta.event_count)?;
     }
@@ -119,6 +122,7 @@ pub(crate) struct EventsView<'a> {
     pub(crate) place_coords: &'a [[i32; 2]],
     pub(crate) own_category_events: &'a [u32],
     pub(crate) own_categories: &'a [u64],
+    pub(crate) timelines: &'a [u32],
 }
 
 impl<'a> EventsView<'a> {
@@ -136,6 +140,7 @@ impl<'a> EventsView<'a> {
             place_coords: sections.slice(bytes, SectionKind::PlaceCoords),
             own_category_events: sections.slice(bytes, SectionKind::OwnCategoryEvents),
             own_categories: sections.slice(bytes, SectionKind::OwnCategories),
+            timelines: sections.slice(bytes, SectionKind::LeafTimelines),
         }
     }
 
@@ -149,6 +154,36 @@ impl<'a> EventsView<'a> {
             .map_or(0, |&o| o as usize)
             .min(self.starts.len());
         start.min(end)..end
+    }
+
+    /// The events of the hubs `hubs` (a leaf's), clamped to the columns.
+    #[inline]
+    pub(crate) fn of_hubs(&self, hubs: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let start = self.offsets.get(hubs.start).map_or(0, |&o| o as usize);
+        let end = self
+            .offsets
+            .get(hubs.end)
+            .map_or(0, |&o| o as usize)
+            .min(self.starts.len())
+            .min(self.timelines.len());
+        start.min(end)..end
+    }
+
+    /// The first entry of a leaf's timeline (events `events`, in start order) whose event
+    /// starts at or after `from`. A damaged entry reads as starting at the end of time.
+    #[inline]
+    pub(crate) fn first_from(&self, events: &std::ops::Range<usize>, from: u32) -> usize {
+        let timeline = self.timelines.get(events.clone()).unwrap_or(&[]);
+        timeline.partition_point(|&offset| self.start_at(events.start, offset) < from)
+    }
+
+    /// The start of the event `offset` after `first`, or `u32::MAX` if out of range.
+    #[inline]
+    pub(crate) fn start_at(&self, first: usize, offset: u32) -> u32 {
+        self.starts
+            .get(first.saturating_add(offset as usize))
+            .copied()
+            .unwrap_or(u32::MAX)
     }
 
     /// The venue of the event at `event`, if it has its own.

@@ -190,7 +190,7 @@ fn check_entries(version: u32, entries: &[Entry], file_len: usize) -> Result<Par
                 kind.name()
             )));
         }
-        if entry.element_size as usize != kind.element_size() {
+        if entry.element_size as usize != kind.element_size_in(version) {
             return Err(bad_table(format!(
                 "section '{}' has element size {}",
                 kind.name(),
@@ -199,7 +199,7 @@ fn check_entries(version: u32, entries: &[Entry], file_len: usize) -> Result<Par
         }
         let len = usize::try_from(entry.len)
             .ok()
-            .filter(|len| *len <= file_len && len % kind.element_size() == 0)
+            .filter(|len| *len <= file_len && len % kind.element_size_in(version) == 0)
             .ok_or_else(|| {
                 bad_table(format!(
                     "section '{}' has length {}",

@@ -34,6 +34,10 @@ pub(crate) struct Meta {
     pub(crate) time_width: u64,
     /// Regions in [`SectionKind::RegionKeys`].
     pub(crate) region_count: u64,
+    /// Start of the fine time buckets, unix seconds.
+    pub(crate) fine_base: i64,
+    /// Seconds per fine time bucket; zero when there are no events.
+    pub(crate) fine_width: u64,
 }
 
 pub(crate) fn write(meta: &Meta) -> Vec<u8> {
@@ -41,8 +45,20 @@ pub(crate) fn write(meta: &Meta) -> Vec<u8> {
 }
 
 /// Reads the meta section and checks the facts in it that do not depend on other sections.
-pub(crate) fn read(bytes: &[u8], sections: &Sections) -> Result<Meta, OpenError> {
+/// Bytes of the meta section in format 1.
+const META_V1_LEN: usize = 72;
+
+pub(crate) fn read(bytes: &[u8], sections: &Sections, version: u32) -> Result<Meta, OpenError> {
     let raw = bytes.get(sections.range(SectionKind::Meta)).unwrap_or(&[]);
+    // Format 1 wrote the first 72 bytes; the rest reads as zero (no events).
+    let mut padded = [0u8; std::mem::size_of::<Meta>()];
+    let raw = match (version, raw.len()) {
+        (1, META_V1_LEN) => {
+            padded[..META_V1_LEN].copy_from_slice(raw);
+            &padded[..]
+        }
+        _ => raw,
+    };
     if raw.len() != std::mem::size_of::<Meta>() {
         return Err(inconsistent(format!(
             "{} bytes, expected {}",

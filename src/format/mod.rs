@@ -105,11 +105,14 @@ pub(crate) enum SectionKind {
     TrendOffsets = 37,
     /// `u32` per trending entry: hub positions, each region's best growth first.
     TrendHubs = 38,
+    /// `u32` per event: for each tree leaf, its events (a contiguous range) as offsets from
+    /// the leaf's first event, sorted by start then id.
+    LeafTimelines = 39,
 }
 
 impl SectionKind {
     /// Every kind, in file order.
-    pub(crate) const ALL: [SectionKind; 38] = [
+    pub(crate) const ALL: [SectionKind; 39] = [
         SectionKind::Meta,
         SectionKind::Nodes,
         SectionKind::NodeFlags,
@@ -148,6 +151,7 @@ impl SectionKind {
         SectionKind::RegionStats,
         SectionKind::TrendOffsets,
         SectionKind::TrendHubs,
+        SectionKind::LeafTimelines,
     ];
 
     /// The kinds a file of format `version` holds, in file order: format 1 has no events.
@@ -178,11 +182,19 @@ impl SectionKind {
             EventIds | OwnCategories | RegionKeys | PlaceCoords => 8,
             EventOffsets | EventStarts | EventDurations | EventRsvps | EventCapacity
             | EventPrices | EventTitles | TitleOffsets | PlaceEvents | OwnCategoryEvents
-            | TrendOffsets | TrendHubs => 4,
+            | TrendOffsets | TrendHubs | LeafTimelines => 4,
             HubHealth => std::mem::size_of::<activity::Health>(),
             NodeSummaries => std::mem::size_of::<activity::NodeSummary>(),
             NodeTimes => std::mem::size_of::<activity::TimeMask>(),
             RegionStats => std::mem::size_of::<activity::RegionStats>(),
+        }
+    }
+
+    /// Bytes per element in a file of format `version`: format 1's meta was shorter.
+    pub(crate) fn element_size_in(self, version: u32) -> usize {
+        match (self, version) {
+            (SectionKind::Meta, 1) => 72,
+            _ => self.element_size(),
         }
     }
 
@@ -228,6 +240,7 @@ impl SectionKind {
             RegionStats => "region-stats",
             TrendOffsets => "trend-offsets",
             TrendHubs => "trend-hubs",
+            LeafTimelines => "leaf-timelines",
         }
     }
 }

@@ -64,6 +64,8 @@ struct Open {
     bound: u64,
     level: u32,
     position: u32,
+    /// Whether a leaf's bound is already its exact one.
+    refined: bool,
 }
 
 /// The k best hits so far.
@@ -112,16 +114,42 @@ impl RankScratch {
     }
 }
 
+/// How a search treats a leaf before scanning it.
+pub(crate) trait Refine {
+    /// A tighter bound of the leaf `node` holding `hubs`, or `None` if it holds no hit; only
+    /// called for leaves that reach the front of the queue.
+    fn refine(&mut self, node: usize, hubs: std::ops::Range<usize>) -> Option<f64>;
+}
+
+/// Leaves are scanned with the bound they were queued with.
+pub(crate) struct NoRefine;
+
+impl Refine for NoRefine {
+    fn refine(&mut self, _: usize, _: std::ops::Range<usize>) -> Option<f64> {
+        None
+    }
+}
+
+impl<F: FnMut(usize, std::ops::Range<usize>) -> Option<f64>> Refine for F {
+    fn refine(&mut self, node: usize, hubs: std::ops::Range<usize>) -> Option<f64> {
+        self(node, hubs)
+    }
+}
+
 /// Runs a best-first search over a tree of `hub_count` hubs and `depth` levels below the
 /// root. `bound(node, level, position)` gives an upper bound of the scores in a node, or
-/// `None` to skip it; `scan(hub_range, top)` offers a leaf's hits. Appends the k best hits,
-/// best first, to `out`.
+/// `None` to skip it; `refine`, unless `refines` is false, gives a leaf's exact bound when it
+/// first reaches the front of the queue, and the leaf waits again with it; `scan(hub_range,
+/// top)` offers a leaf's hits. Appends the k best hits, best first, to `out`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn search(
     hub_count: u64,
     depth: u32,
     k: usize,
     scratch: &mut RankScratch,
     mut bound: impl FnMut(usize, u32, u64) -> Option<f64>,
+    refines: bool,
+    mut refine: impl Refine,
     mut scan: impl FnMut(std::ops::Range<usize>, &mut TopK),
     out: &mut Vec<Scored>,
 ) {
@@ -137,6 +165,7 @@ pub(crate) fn search(
                 bound: key(root),
                 level: 0,
                 position: 0,
+                refined: !refines,
             });
         }
     }
@@ -148,6 +177,20 @@ pub(crate) fn search(
             let position = u64::from(node.position);
             let range =
                 node_start(hub_count, depth, position)..node_start(hub_count, depth, position + 1);
+            if !node.refined {
+                let index = (1usize << depth) - 1 + position as usize;
+                if let Some(exact) = refine.refine(index, range) {
+                    let exact = key(exact).min(node.bound);
+                    if top.wants(f64::from_bits(exact)) {
+                        scratch.open.push(Open {
+                            bound: exact,
+                            refined: true,
+                            ..node
+                        });
+                    }
+                }
+                continue;
+            }
             scan(range, &mut top);
             continue;
         }
@@ -163,6 +206,7 @@ pub(crate) fn search(
                         bound: key(child),
                         level,
                         position: position as u32,
+                        refined: !refines,
                     });
                 }
             }

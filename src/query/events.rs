@@ -11,7 +11,7 @@ use super::search::split_box;
 use super::{check_point, check_radius};
 use crate::decay::Decay;
 use crate::error::QueryError;
-use crate::format::activity::{MARK_CATEGORIES, MARK_PLACES, TIME_BUCKETS};
+use crate::format::activity::{TimeGrid, MARK_CATEGORIES, MARK_PLACES};
 use crate::format::SectionKind;
 use crate::hub::{CategorySet, HubFlags};
 use crate::sphere::{quantize, radius_key, Key, Probe};
@@ -255,7 +255,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         let (from, to) = (from as u32, to as u32);
 
         let tree = self.tree()?;
-        let hubs = self.hubs();
+        let hubs_view = self.hubs();
         let events = self.events();
         let activity = self.activity();
         let meta = self.meta();
@@ -263,20 +263,16 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         let corrupt = QueryError::Corrupt {
             section: SectionKind::EventOffsets.name(),
         };
-        if hubs.ids.len() != n
-            || hubs.flags.len() != n
-            || hubs.categories.len() != n
+        if hubs_view.ids.len() != n
+            || hubs_view.flags.len() != n
+            || hubs_view.categories.len() != n
             || activity.health.len() != n
-            || meta.time_width == 0
         {
             return Err(corrupt);
         }
-        let (base, width) = (meta.time_base, meta.time_width);
-        let bucket = |time: u32| -> u64 {
-            let offset = i64::from(time).saturating_sub(base).max(0) as u64;
-            (offset / width).min(TIME_BUCKETS - 1)
-        };
-        let (first_bucket, last_bucket) = (bucket(from), bucket(to));
+        let grid = TimeGrid::of(meta).ok_or(QueryError::Corrupt {
+            section: SectionKind::Meta.name(),
+        })?;
 
         let probe = Probe::new(query.lat, query.lon);
         let limit = radius_key(query.radius_m);
@@ -291,133 +287,156 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         // 50 µs target. Finer time bounds near the leaves would fix it.
         let mut found = std::mem::take(&mut scratch.hits);
         found.clear();
+        // The bound of a node (by its box, best activity and a start no event below it
+        // precedes), or `None` if it is out of range.
+        let node_bound = |index: usize, earliest: u32| -> Option<f64> {
+            let summary = activity.summaries.get(index + 1)?;
+            let (lo, hi) = split_box(&summary.bounds);
+            let lower = probe.lower_bound(&lo, &hi);
+            if lower > limit {
+                return None;
+            }
+            Some(match order {
+                EventOrder::Start => start_priority(earliest),
+                EventOrder::Relevance {
+                    distance,
+                    time,
+                    activity_weight,
+                    activity_pivot,
+                } => {
+                    let best = f64::from(summary.max_activity).max(0.0);
+                    distance.value(distance_floor(lower))
+                        * time.value(f64::from(earliest.saturating_sub(from)))
+                        * ((1.0 - activity_weight)
+                            + activity_weight * best / (best + activity_pivot))
+                }
+            })
+        };
         best::search(
             tree.hub_count,
             tree.depth,
             query.limit.min(self.event_count()),
             scratch,
             |index, _, _| {
-                let summary = activity.summaries.get(index + 1)?;
-                let (lo, hi) = split_box(&summary.bounds);
-                let lower = probe.lower_bound(&lo, &hi);
-                if lower > limit {
-                    return None;
-                }
                 if verified != 0 && tree.flags.get(index)? & verified == 0 {
                     return None;
                 }
                 let times = activity.times.get(index + 1)?;
-                let first = times.first_in(first_bucket, last_bucket)?;
-                // The first bucket also holds every start before it: no bound but `from`.
-                let earliest = match first {
-                    0 => i64::from(from),
-                    _ => base
-                        .saturating_add(first as i64 * width as i64)
-                        .max(i64::from(from)),
-                };
-                let earliest = u32::try_from(earliest).ok()?;
-                Some(match order {
-                    EventOrder::Start => start_priority(earliest),
-                    EventOrder::Relevance {
-                        distance,
-                        time,
-                        activity_weight,
-                        activity_pivot,
-                    } => {
-                        let best = f64::from(summary.max_activity).max(0.0);
-                        distance.value(distance_floor(lower))
-                            * time.value(f64::from(earliest - from))
-                            * ((1.0 - activity_weight)
-                                + activity_weight * best / (best + activity_pivot))
-                    }
-                })
+                node_bound(index, grid.earliest(times, from, to)?)
             },
-            |range, top| {
-                for hub in range {
-                    let (Some(point), Some(health)) =
-                        (tree.points.get(hub), activity.health.get(hub))
+            true,
+            // A leaf's exact first start in the window, from its timeline.
+            |index: usize, hubs: std::ops::Range<usize>| {
+                let span = events.of_hubs(hubs);
+                let at = events.first_from(&span, from);
+                let &offset = events.timelines.get(span.start + at)?;
+                let start = events.start_at(span.start, offset);
+                if span.start + at >= span.end || start > to {
+                    return None;
+                }
+                node_bound(index, start)
+            },
+            |hubs: std::ops::Range<usize>, top: &mut best::TopK| {
+                let span = events.of_hubs(hubs.clone());
+                let offsets = events.offsets.get(hubs.start..=hubs.end).unwrap_or(&[]);
+                let timeline = events.timelines.get(span.clone()).unwrap_or(&[]);
+                let first = events.first_from(&span, from);
+                for &offset in timeline.get(first..).unwrap_or(&[]) {
+                    let event = span.start + offset as usize;
+                    let Some(&start) = events.starts.get(event) else {
+                        continue;
+                    };
+                    if start > to {
+                        break;
+                    }
+                    // Later events start later: once the time alone rules one out, it rules
+                    // out the rest of the leaf.
+                    let best_possible = match order {
+                        EventOrder::Start => start_priority(start),
+                        EventOrder::Relevance { time, .. } => {
+                            time.value(f64::from(start.saturating_sub(from)))
+                        }
+                    };
+                    if !top.wants(best_possible) {
+                        break;
+                    }
+                    // The event's hub: the last whose first event is at or before it.
+                    let Some(hub) = offsets
+                        .partition_point(|&o| o as usize <= event)
+                        .checked_sub(1)
+                        .map(|at| hubs.start + at)
                     else {
                         continue;
                     };
-                    if hubs.flags[hub] & verified != verified {
+                    let (Some(point), Some(health), Some(&flags), Some(&hub_categories)) = (
+                        tree.points.get(hub),
+                        activity.health.get(hub),
+                        hubs_view.flags.get(hub),
+                        hubs_view.categories.get(hub),
+                    ) else {
+                        continue;
+                    };
+                    if flags & verified != verified {
                         continue;
                     }
-                    let hub_key = probe.key(point);
-                    let venues = health.marks & MARK_PLACES != 0;
-                    if hub_key > limit && !venues {
+                    if query.free_only && events.prices.get(event) != Some(&0) {
                         continue;
                     }
-                    let own_categories = health.marks & MARK_CATEGORIES != 0;
                     if let Some(any) = query.any_of {
-                        if !own_categories && any.0 & hubs.categories[hub] == 0 {
+                        let categories = match health.marks & MARK_CATEGORIES != 0 {
+                            true => events.own_categories(event).unwrap_or(hub_categories),
+                            false => hub_categories,
+                        };
+                        if any.0 & categories == 0 {
                             continue;
                         }
                     }
-                    let span = events.of_hub(hub);
-                    let starts = events.starts.get(span.clone()).unwrap_or(&[]);
-                    let first = span.start + starts.partition_point(|&start| start < from);
-                    for event in first..span.end {
-                        let Some(&start) = events.starts.get(event) else {
-                            break;
-                        };
-                        if start > to {
-                            break;
+                    let place = match health.marks & MARK_PLACES != 0 {
+                        true => events.place(event),
+                        false => None,
+                    };
+                    let (key, distance_m) = match place {
+                        Some(place) => {
+                            let venue =
+                                quantize(f64::from(place[0]) / 1e7, f64::from(place[1]) / 1e7);
+                            let key = probe.key(&venue);
+                            (key, probe.distance_of(key, &venue))
                         }
-                        if query.free_only && events.prices.get(event) != Some(&0) {
-                            continue;
+                        None => {
+                            let key = probe.key(point);
+                            (key, probe.distance_of(key, point))
                         }
-                        if let Some(any) = query.any_of {
-                            let categories = match own_categories {
-                                true => {
-                                    events.own_categories(event).unwrap_or(hubs.categories[hub])
-                                }
-                                false => hubs.categories[hub],
-                            };
-                            if any.0 & categories == 0 {
-                                continue;
-                            }
+                    };
+                    if key > limit {
+                        continue;
+                    }
+                    let Some(&id) = events.ids.get(event) else {
+                        continue;
+                    };
+                    let score = match order {
+                        EventOrder::Start => start_priority(start),
+                        EventOrder::Relevance {
+                            distance,
+                            time,
+                            activity_weight,
+                            activity_pivot,
+                        } => {
+                            let a = f64::from(health.activity).max(0.0);
+                            distance.value(distance_m)
+                                * time.value(f64::from(start - from))
+                                * ((1.0 - activity_weight)
+                                    + activity_weight * a / (a + activity_pivot))
                         }
-                        let (key, distance_m) = match venues.then(|| events.place(event)).flatten()
-                        {
-                            Some(place) => {
-                                let venue =
-                                    quantize(f64::from(place[0]) / 1e7, f64::from(place[1]) / 1e7);
-                                let key = probe.key(&venue);
-                                (key, probe.distance_of(key, &venue))
-                            }
-                            None => (hub_key, probe.distance_of(hub_key, point)),
-                        };
-                        if key > limit {
-                            continue;
-                        }
-                        let Some(&id) = events.ids.get(event) else {
-                            continue;
-                        };
-                        let score = match order {
-                            EventOrder::Start => start_priority(start),
-                            EventOrder::Relevance {
-                                distance,
-                                time,
-                                activity_weight,
-                                activity_pivot,
-                            } => {
-                                let a = f64::from(health.activity).max(0.0);
-                                distance.value(distance_m)
-                                    * time.value(f64::from(start - from))
-                                    * ((1.0 - activity_weight)
-                                        + activity_weight * a / (a + activity_pivot))
-                            }
-                        };
-                        let hit = Scored {
-                            score,
-                            id,
-                            position: event as u32,
-                            hub: hub as u32,
-                            distance_m,
-                        };
-                        if after.is_none_or(|(score, id)| hit.after(score, id)) {
-                            top.offer(hit);
-                        }
+                    };
+                    let hit = Scored {
+                        score,
+                        id,
+                        position: event as u32,
+                        hub: hub as u32,
+                        distance_m,
+                    };
+                    if after.is_none_or(|(score, id)| hit.after(score, id)) {
+                        top.offer(hit);
                     }
                 }
             },

@@ -340,6 +340,8 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 );
                 Some(terms[0] + terms[1] + terms[2])
             },
+            false,
+            best::NoRefine,
             |range, top| {
                 for position in range {
                     let (Some(point), Some(&id), Some(&members)) = (
@@ -354,6 +356,14 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                         continue;
                     }
                     let figures = health.get(position);
+                    let activity = figures.map_or(0.0, |h| f64::from(h.activity));
+                    // The score with a full distance term bounds the real one (the sums are
+                    // rounded alike): most hubs of a dense city fail here, before the
+                    // distance and the decay are computed.
+                    let terms = weights.terms(1.0, activity, f64::from(members));
+                    if !top.wants(terms[0] + terms[1] + terms[2]) {
+                        continue;
+                    }
                     if states != 0 && figures.is_none_or(|h| states & (1u8 << h.state.min(7)) == 0)
                     {
                         continue;
@@ -363,7 +373,6 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                         continue;
                     }
                     let distance_m = probe.distance_of(key, point);
-                    let activity = figures.map_or(0.0, |h| f64::from(h.activity));
                     let terms =
                         weights.terms(decay.value(distance_m), activity, f64::from(members));
                     let hit = Scored {
