@@ -12,6 +12,7 @@ use crate::format::strings::{self, StringsView};
 use crate::format::tree::{self, TreeView};
 use crate::format::{cells, hubs, SectionKind};
 use crate::hub::{Category, CategorySet, HubFlags, MAX_NAME_BYTES, MAX_SLUG_BYTES};
+use crate::query::hexbin::{running_sums, RunningSum};
 
 /// An opened snapshot: hubs and their indexes, read in place from any byte buffer.
 ///
@@ -27,6 +28,8 @@ pub struct Snapshot<B> {
     bytes: B,
     parsed: Parsed,
     meta: Meta,
+    /// Running sums over the cell index for hex aggregates, made on first use.
+    sums: std::sync::OnceLock<Vec<RunningSum>>,
 }
 
 impl<B: AsRef<[u8]>> Snapshot<B> {
@@ -72,6 +75,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             bytes,
             parsed,
             meta,
+            sums: std::sync::OnceLock::new(),
         })
     }
 
@@ -193,6 +197,10 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 section: SectionKind::Points.name(),
             },
         )
+    }
+
+    pub(crate) fn running_sums(&self) -> &[RunningSum] {
+        self.sums.get_or_init(|| running_sums(self))
     }
 
     pub(crate) fn hubs(&self) -> HubsView<'_> {

@@ -44,6 +44,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         let corrupt = QueryError::Corrupt {
             section: SectionKind::CellHubs.name(),
         };
+        let health = self.activity().health;
         let mut hubs = Vec::new();
         for around in cell.grid_disk::<Vec<CellIndex>>(1) {
             let res = u32::from(u8::from(resolution));
@@ -58,7 +59,11 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 let inside = key <= shape.inside
                     || LatLng::new(hub.lat(), hub.lon())
                         .is_ok_and(|point| point.to_cell(resolution) == cell);
-                if inside && filter.matches(hub.id(), hub.categories().0, hub.flags().bits()) {
+                let figures = || filter.figures_match(hub.members(), health.get(position as usize));
+                if inside
+                    && filter.matches(hub.id(), hub.categories().0, hub.flags().bits())
+                    && figures()
+                {
                     hubs.push(hub);
                 }
             }

@@ -1,17 +1,23 @@
 //! Filters that hub searches apply inside the search, before any limit.
 
+use crate::activity::HealthState;
+use crate::format::activity::Health;
 use crate::hub::{CategorySet, HubFlags};
 
 /// Which hubs a search may return. The default keeps every hub.
 ///
 /// Filters prune whole subtrees (each tree node stores the union of its hubs' categories and
-/// flags), so a rare category costs less than a common one, never more than no filter.
+/// flags, and their most members), so a rare category costs less than a common one, never
+/// more than no filter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     any_of: Option<CategorySet>,
     all_of: CategorySet,
     flags: HubFlags,
     excluded: Vec<u64>,
+    min_members: u32,
+    /// One bit per [`HealthState`]; 0 keeps every state.
+    states: u8,
 }
 
 impl Filter {
@@ -46,12 +52,49 @@ impl Filter {
         self
     }
 
+    /// Keep hubs with at least this many members.
+    pub fn min_members(mut self, members: u32) -> Filter {
+        self.min_members = members;
+        self
+    }
+
+    /// Keep hubs in one of these health states (every state when never called). A snapshot
+    /// without activity figures (format 1) has no hub in any state.
+    pub fn states(mut self, states: impl IntoIterator<Item = HealthState>) -> Filter {
+        self.states = states.into_iter().fold(self.states, |all, s| all | s.bit());
+        self
+    }
+
     /// Whether the filter keeps every hub.
     pub(crate) fn is_open(&self) -> bool {
         self.any_of.is_none()
             && self.all_of.is_empty()
             && self.flags == HubFlags::NONE
             && self.excluded.is_empty()
+            && self.min_members == 0
+            && self.states == 0
+    }
+
+    /// Whether a subtree whose hubs have at most `max_members` members may hold a match.
+    #[inline]
+    pub(crate) fn members_may_match(&self, max_members: u32) -> bool {
+        max_members >= self.min_members
+    }
+
+    /// Whether the filter looks at members or health states, which the hub columns and the
+    /// health section hold rather than the tree.
+    #[inline]
+    pub(crate) fn needs_figures(&self) -> bool {
+        self.min_members > 0 || self.states != 0
+    }
+
+    /// Whether a hub with `members` and these health figures passes the members and state
+    /// tests.
+    #[inline]
+    pub(crate) fn figures_match(&self, members: u32, health: Option<&Health>) -> bool {
+        members >= self.min_members
+            && (self.states == 0
+                || health.is_some_and(|h| self.states & (1u8 << h.state.min(7)) != 0))
     }
 
     /// Whether a subtree whose hubs' unions are `categories` and `flags` may hold a match.
@@ -81,5 +124,7 @@ impl Filter {
         self.all_of.0.hash(hasher);
         self.flags.bits().hash(hasher);
         self.excluded.hash(hasher);
+        self.min_members.hash(hasher);
+        self.states.hash(hasher);
     }
 }

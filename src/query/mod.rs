@@ -1,15 +1,19 @@
 //! Queries: one module per query family.
 
 pub(crate) mod activity;
+pub(crate) mod area;
 pub(crate) mod best;
 pub(crate) mod cell;
 pub(crate) mod cursor;
 pub(crate) mod events;
 pub(crate) mod filter;
+pub(crate) mod hexbin;
 pub(crate) mod nearest;
 pub(crate) mod order;
+pub(crate) mod polygon;
 pub(crate) mod ranked;
 pub(crate) mod search;
+pub(crate) mod widen;
 pub(crate) mod within;
 
 use crate::error::QueryError;

@@ -99,8 +99,10 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         probe: Probe,
         filter: &'a Filter,
     ) -> Result<Search<'a>, QueryError> {
-        Search::new(self.tree()?, &self.hubs(), probe, filter).ok_or(QueryError::Corrupt {
-            section: crate::format::SectionKind::HubIds.name(),
-        })
+        Search::new(self.tree()?, &self.hubs(), &self.activity(), probe, filter).ok_or(
+            QueryError::Corrupt {
+                section: crate::format::SectionKind::HubIds.name(),
+            },
+        )
     }
 }

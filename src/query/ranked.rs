@@ -214,6 +214,10 @@ impl Ranked {
         self
     }
 
+    pub(crate) fn filter_ref(&self) -> &Filter {
+        &self.filter
+    }
+
     fn hash(&self) -> u32 {
         let mut hasher = cursor::query_hasher();
         (
@@ -330,7 +334,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                     Some(summary) => (f64::from(summary.max_activity), summary.max_members),
                     None => (0.0, u32::MAX),
                 };
-                if max_members < query.min_members {
+                if max_members < query.min_members || !filter.members_may_match(max_members) {
                     return None;
                 }
                 let terms = weights.terms(
@@ -369,7 +373,9 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                         continue;
                     }
                     let flags = hubs.flags.get(position).copied().unwrap_or(0);
-                    if !filter.matches(id, hubs.categories[position], flags) {
+                    if !filter.matches(id, hubs.categories[position], flags)
+                        || !filter.figures_match(members, figures)
+                    {
                         continue;
                     }
                     let distance_m = probe.distance_of(key, point);
@@ -415,5 +421,86 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         });
         scratch.hits = found;
         Ok(next)
+    }
+}
+
+impl<B: AsRef<[u8]>> Snapshot<B> {
+    /// The ranked page over the hubs at `positions` only (each already kept by the query's
+    /// filter), scored one by one: the radius, members and state tests still apply. `area`
+    /// identifies where the positions came from, for the cursor.
+    pub(crate) fn ranked_among(
+        &self,
+        query: &Ranked,
+        positions: &[u32],
+        area: u32,
+    ) -> Result<RankedPage, QueryError> {
+        check_point(query.lat, query.lon)?;
+        check_radius("radius_m", query.radius_m)?;
+        query.weights.check()?;
+        // Cursors of a page over an area are tied to the area too.
+        let hash = query.hash() ^ area.rotate_left(1) ^ 1;
+        let fingerprint = self.fingerprint();
+        let after = query
+            .cursor
+            .map(|c| c.resume(fingerprint, hash))
+            .transpose()?
+            .map(|(key, id)| (f64::from_bits(key.0), id));
+        let (tree, hubs, health) = (self.tree()?, self.hubs(), self.activity().health);
+        let probe = Probe::new(query.lat, query.lon);
+        let limit = radius_key(query.radius_m);
+        let mut scored: Vec<RankedHit> = Vec::new();
+        for &position in positions {
+            let p = position as usize;
+            let (Some(point), Some(&id), Some(&members)) =
+                (tree.points.get(p), hubs.ids.get(p), hubs.members.get(p))
+            else {
+                continue;
+            };
+            let key = probe.key(point);
+            let figures = health.get(p);
+            let state_ok = query.states == 0
+                || figures.is_some_and(|h| query.states & (1u8 << h.state.min(7)) != 0);
+            if key > limit || members < query.min_members || !state_ok {
+                continue;
+            }
+            let activity = figures.map_or(0.0, |h| f64::from(h.activity));
+            let distance_m = probe.distance_of(key, point);
+            let terms =
+                query
+                    .weights
+                    .terms(query.decay.value(distance_m), activity, f64::from(members));
+            let score = terms[0] + terms[1] + terms[2];
+            let past = after.is_some_and(|(s, i)| !(score < s || (score == s && id > i)));
+            if past {
+                continue;
+            }
+            scored.push(RankedHit {
+                position,
+                id,
+                distance_m,
+                score,
+                distance_term: terms[0],
+                activity_term: terms[1],
+                members_term: terms[2],
+                activity,
+                members,
+            });
+        }
+        let order =
+            |a: &RankedHit, b: &RankedHit| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id));
+        let k = query.k.min(scored.len());
+        if k < scored.len() {
+            scored.select_nth_unstable_by(k, order);
+            scored.truncate(k);
+        }
+        scored.sort_unstable_by(order);
+        let full = query.k > 0 && scored.len() == query.k;
+        let next = scored.last().filter(|_| full).map(|last| Cursor {
+            fingerprint,
+            query: hash,
+            key: Key(last.score.to_bits()),
+            id: last.id,
+        });
+        Ok(RankedPage { hits: scored, next })
     }
 }

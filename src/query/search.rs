@@ -6,6 +6,7 @@ use super::filter::Filter;
 use super::order::SortBuffers;
 use super::within::Order;
 use super::Hit;
+use crate::format::activity::{ActivityView, Health, NodeSummary};
 use crate::format::hubs::HubsView;
 use crate::format::tree::{node_start, NodeBox, TreeView};
 use crate::sphere::{Key, Probe, Quantized};
@@ -55,6 +56,9 @@ pub(crate) struct Search<'a> {
     pub(crate) ids: &'a [u64],
     pub(crate) categories: &'a [u64],
     pub(crate) flags: &'a [u8],
+    members: &'a [u32],
+    health: &'a [Health],
+    summaries: &'a [NodeSummary],
     pub(crate) probe: Probe,
     pub(crate) filter: &'a Filter,
     /// Points with a larger key are out of range.
@@ -68,16 +72,23 @@ impl<'a> Search<'a> {
     pub(crate) fn new(
         tree: TreeView<'a>,
         hubs: &HubsView<'a>,
+        activity: &ActivityView<'a>,
         probe: Probe,
         filter: &'a Filter,
     ) -> Option<Search<'a>> {
         let n = tree.points.len();
-        let whole = hubs.ids.len() == n && hubs.categories.len() == n && hubs.flags.len() == n;
+        let whole = hubs.ids.len() == n
+            && hubs.categories.len() == n
+            && hubs.flags.len() == n
+            && hubs.members.len() == n;
         whole.then_some(Search {
             tree,
             ids: hubs.ids,
             categories: hubs.categories,
             flags: hubs.flags,
+            members: hubs.members,
+            health: activity.health,
+            summaries: activity.summaries,
             probe,
             filter,
             limit: Key::MAX,
@@ -115,6 +126,12 @@ impl<'a> Search<'a> {
             if !self.filter.may_match(stored.categories, flags) {
                 return None;
             }
+            // Format 1 has no summaries: its nodes cannot be pruned by members.
+            if let Some(summary) = self.summaries.get(node + 1) {
+                if !self.filter.members_may_match(summary.max_members) {
+                    return None;
+                }
+            }
         }
         Some(lower_bound)
     }
@@ -142,7 +159,11 @@ impl<'a> Search<'a> {
         open || (self
             .filter
             .may_match(self.categories[position], self.flags[position])
-            && !self.filter.excludes(self.ids[position]))
+            && !self.filter.excludes(self.ids[position])
+            && (!self.filter.needs_figures()
+                || self
+                    .filter
+                    .figures_match(self.members[position], self.health.get(position))))
     }
 
     /// Appends the hits of found points, with their distances, to `hits`.
