@@ -5,6 +5,7 @@ mod build;
 mod generate;
 mod info;
 mod query;
+mod regions;
 
 use std::fmt;
 use std::io::{self, BufWriter, StdoutLock, Write};
@@ -49,6 +50,10 @@ pub(crate) enum Command {
     Trending(activity::TrendingArgs),
     /// The health of a hub, or of the region around a point, as NDJSON.
     Health(activity::HealthArgs),
+    /// The hubs inside a GeoJSON polygon (or the nearest ones inside it), as NDJSON.
+    Polygon(regions::PolygonArgs),
+    /// Per-hexagon counts and activity of an area, as a GeoJSON FeatureCollection.
+    Hexbins(regions::HexbinsArgs),
 }
 
 /// Why a command stopped early.
@@ -79,6 +84,8 @@ pub(crate) fn run(command: Command) -> Outcome {
         Command::Events(args) => activity::events(&args),
         Command::Trending(args) => activity::trending(&args),
         Command::Health(args) => activity::health(&args),
+        Command::Polygon(args) => regions::polygon(&args),
+        Command::Hexbins(args) => regions::hexbins(&args),
     }
 }
 

@@ -135,7 +135,7 @@ impl Area {
             invalid(
                 "resolution",
                 u8::from(resolution),
-                "fewer cells over the area",
+                "a coarser resolution: the area holds too many cells at this one",
             )
         };
         let Some(tiler) = tiler(&self.polygons, resolution) else {
