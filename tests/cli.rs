@@ -587,3 +587,102 @@ fn a_closed_pipe_ends_quietly() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn polygon_and_hexbins_match_the_library() {
+    let setup = Setup::new();
+    let snapshot = setup.open();
+    let hub = snapshot.hub_at(17).unwrap();
+    let (lat, lon) = (hub.lat(), hub.lon());
+    let ring: Vec<[f64; 2]> = [(-0.2, -0.1), (0.25, -0.15), (0.2, 0.2), (-0.1, 0.15)]
+        .iter()
+        .map(|&(dx, dy)| [lon + dx, lat + dy])
+        .collect();
+    let mut closed = ring.clone();
+    closed.push(ring[0]);
+    let geojson = serde_json::json!({"type": "Feature", "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [closed]}});
+    let file = setup.path("area.geojson");
+    fs::write(&file, geojson.to_string()).unwrap();
+
+    let polygon = geo::Polygon::new(
+        geo::LineString::from(ring.iter().map(|c| (c[0], c[1])).collect::<Vec<_>>()),
+        vec![],
+    );
+    let area = hubdex::Area::new(polygon).unwrap();
+    let want: Vec<u64> = snapshot
+        .hubs_in_area(&area, &Filter::new())
+        .unwrap()
+        .iter()
+        .map(|h| h.id())
+        .collect();
+    assert!(want.contains(&hub.id()));
+    let printed = json_lines(&success(&["polygon", setup.snap(), "--polygon", s(&file)]));
+    let got: Vec<u64> = printed.iter().map(|v| v["id"].as_u64().unwrap()).collect();
+    assert_eq!(got, want);
+
+    let nearest = Nearest::new(lat, lon).k(3);
+    let want = snapshot.nearest_in_area(&nearest, &area).unwrap();
+    let args = ["polygon", setup.snap(), "--polygon", s(&file), "--k", "3"];
+    let lat_text = lat.to_string();
+    let lon_text = lon.to_string();
+    let mut args = args.to_vec();
+    args.extend(["--lat", &lat_text, "--lon", &lon_text]);
+    assert_same_hits(&json_lines(&success(&args)), &want, &snapshot);
+
+    let bbox = format!("{},{},{},{}", lon - 0.2, lat - 0.15, lon + 0.25, lat + 0.2);
+    let text = success(&["hexbins", setup.snap(), "--res", "7", "--bbox", &bbox]);
+    let collection: Value = serde_json::from_str(&text).unwrap();
+    let features = collection["features"].as_array().unwrap();
+    let area = hubdex::Area::from_bbox(lon - 0.2, lat - 0.15, lon + 0.25, lat + 0.2).unwrap();
+    let res = hubdex::h3o::Resolution::Seven;
+    let bins = snapshot.hexbins(&area, res, 100_000).unwrap();
+    assert_eq!(features.len(), bins.len());
+    for (feature, bin) in features.iter().zip(&bins) {
+        assert_eq!(feature["properties"]["cell"], bin.cell.to_string());
+        assert_eq!(feature["properties"]["hubs"], bin.hubs);
+        assert_eq!(feature["geometry"]["type"], "Polygon");
+        assert_eq!(
+            feature["geometry"]["coordinates"][0]
+                .as_array()
+                .unwrap()
+                .len(),
+            7
+        );
+    }
+    // The same area as a polygon file gives the same hexagons.
+    let text = success(&["hexbins", setup.snap(), "--res", "7", "--polygon", s(&file)]);
+    assert!(text.contains("FeatureCollection"));
+
+    failure(
+        1,
+        &["hexbins", setup.snap(), "--res", "16", "--bbox", &bbox],
+    );
+    failure(
+        1,
+        &["hexbins", setup.snap(), "--res", "7", "--bbox", "1,2,3"],
+    );
+    failure(
+        1,
+        &[
+            "polygon",
+            setup.snap(),
+            "--polygon",
+            s(&setup.path("missing.geojson")),
+        ],
+    );
+    fs::write(
+        setup.path("point.geojson"),
+        r#"{"type":"Point","coordinates":[1,2]}"#,
+    )
+    .unwrap();
+    failure(
+        1,
+        &[
+            "polygon",
+            setup.snap(),
+            "--polygon",
+            s(&setup.path("point.geojson")),
+        ],
+    );
+}

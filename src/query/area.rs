@@ -3,8 +3,7 @@
 
 use geo::algorithm::coordinate_position::{coord_pos_relative_to_ring, CoordPos};
 use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
-use h3o::geom::{ContainmentMode, Tiler, TilerBuilder};
-use h3o::{CellIndex, Resolution};
+use h3o::{CellIndex, LatLng, Resolution};
 
 use crate::error::QueryError;
 use crate::sphere::EARTH_RADIUS_M;
@@ -21,7 +20,8 @@ pub const MAX_AREA_VERTICES: usize = 100_000;
 /// polygon's holes. A ring whose consecutive vertices are more than 180° of longitude apart is
 /// taken to cross the antimeridian the short way, and longitudes up to ±360° are accepted, so
 /// both `[179, …], [-179, …]` and `[179, …], [181, …]` describe the same band around it.
-/// Preparing an area computes its H3 cover once; reuse it across queries.
+/// Preparing an area computes its H3 cover (the cells that can hold its hubs) once; reuse it
+/// across queries.
 #[derive(Clone, Debug)]
 pub struct Area {
     /// Rings unwrapped so that no edge spans more than 180° of longitude.
@@ -70,7 +70,7 @@ impl Area {
             .into_iter()
             .filter(|shift| bounds[2] >= -180.0 + shift && bounds[0] <= 180.0 + shift)
             .collect();
-        let cover = cover(&polygons, &bounds);
+        let cover = cover(&bounds);
         Ok(Area {
             polygons,
             edges,
@@ -106,13 +106,22 @@ impl Area {
             ));
         }
         let east = if west > east { east + 360.0 } else { east };
-        let rect = Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north });
-        Area::new(rect.to_polygon())
+        // Pieces at most 90° wide, so that no edge is ambiguous about its way round.
+        let pieces = ((east - west) / 90.0).ceil().max(1.0);
+        let width = (east - west) / pieces;
+        let piece = |i: f64| {
+            let (w, e) = (west + width * i, west + width * (i + 1.0));
+            Rect::new(Coord { x: w, y: south }, Coord { x: e, y: north }).to_polygon()
+        };
+        Area::new(MultiPolygon(
+            (0..pieces as usize).map(|i| piece(i as f64)).collect(),
+        ))
     }
 
     /// The cells whose descendants hold every hub that can be in the area: the H3 cover of
     /// the area and its neighbours, one resolution for all, sorted.
-    pub(crate) fn cover(&self) -> &[CellIndex] {
+    #[doc(hidden)]
+    pub fn cover(&self) -> &[CellIndex] {
         &self.cover
     }
 
@@ -123,35 +132,6 @@ impl Area {
             hasher.update(&value.to_le_bytes());
         }
         hasher.finalize()
-    }
-
-    /// The cells of `resolution` that meet the area, ascending.
-    pub(crate) fn cells_at(
-        &self,
-        resolution: Resolution,
-        max_cells: usize,
-    ) -> Result<Vec<CellIndex>, QueryError> {
-        let too_many = || {
-            invalid(
-                "resolution",
-                u8::from(resolution),
-                "a coarser resolution: the area holds too many cells at this one",
-            )
-        };
-        let Some(tiler) = tiler(&self.polygons, resolution) else {
-            return Err(invalid("area", "a shape", "a shape H3 can cover"));
-        };
-        // The hint overestimates; far beyond the bound, do not even start.
-        if tiler.coverage_size_hint() / 8 > max_cells {
-            return Err(too_many());
-        }
-        let mut cells: Vec<CellIndex> = tiler.into_coverage().take(max_cells + 1).collect();
-        if cells.len() > max_cells {
-            return Err(too_many());
-        }
-        cells.sort_unstable();
-        cells.dedup();
-        Ok(cells)
     }
 
     /// Whether the point (degrees) is in the area.
@@ -334,48 +314,61 @@ fn edge_meets_rect(e: &[f64; 4], r: &[f64; 4]) -> bool {
     !(corners.iter().all(|&s| s > 0.0) || corners.iter().all(|&s| s < 0.0))
 }
 
-/// Cells in and next to the H3 cover of the area, at a resolution whose cells are about a
-/// sixth of the area's extent; all 122 base cells if the tiler refuses the geometry.
-fn cover(polygons: &[Polygon<f64>], bounds: &[f64; 4]) -> Vec<CellIndex> {
-    let extent_m = {
-        let lat = bounds[1].abs().min(bounds[3].abs());
-        let width = (bounds[2] - bounds[0]) * lat.to_radians().cos();
-        let height = bounds[3] - bounds[1];
-        width.max(height).to_radians() * EARTH_RADIUS_M
+/// Cells whose descendants hold every hub that can lie in the area, at one resolution,
+/// sorted: the cells of a grid of points over the area's bounding box, spaced at most a
+/// quarter of a cell's edge apart, and two rings of neighbours around each. Any point of the
+/// box is that close to a grid point, so its cell is the grid point's or a neighbour; the
+/// second ring covers hubs whose resolution-15 cell descends from a neighbour of the cell
+/// that holds them. All 122 base cells for areas too large for a few thousand points.
+fn cover(bounds: &[f64; 4]) -> Vec<CellIndex> {
+    const MAX_POINTS: f64 = 4096.0;
+    let [west, south, east, north] = *bounds;
+    // Degrees of longitude are longest nearest the equator.
+    let equatorward = if south <= 0.0 && north >= 0.0 {
+        0.0
+    } else {
+        south.abs().min(north.abs())
+    };
+    let widest = equatorward.to_radians().cos();
+    let metres_per_degree = EARTH_RADIUS_M.to_radians();
+    let grid = |r: Resolution| {
+        let step_m = r.edge_length_m() / 4.0;
+        let rows = ((north - south) * metres_per_degree / step_m).ceil() + 1.0;
+        let cols = ((east - west) * metres_per_degree * widest / step_m).ceil() + 1.0;
+        (rows, cols)
+    };
+    // The finest resolution whose grid stays within about 64 points, if any stays in bound.
+    let fits = |r: &Resolution| {
+        let (rows, cols) = grid(*r);
+        rows * cols <= 64.0
     };
     let resolution = Resolution::range(Resolution::Zero, Resolution::Fifteen)
-        .take_while(|r| r.edge_length_m() * 6.0 >= extent_m)
+        .take_while(fits)
         .last()
         .unwrap_or(Resolution::Zero);
-    let cells = tiler(polygons, resolution).map(|t| t.into_coverage().collect::<Vec<_>>());
-    let mut cells: Vec<CellIndex> = match cells {
-        Some(cells) if !cells.is_empty() => cells
-            .iter()
-            .flat_map(|cell| cell.grid_disk::<Vec<CellIndex>>(1))
-            .collect(),
-        _ => CellIndex::base_cells().collect(),
-    };
+    let (rows, cols) = grid(resolution);
+    if rows * cols > MAX_POINTS {
+        return CellIndex::base_cells().collect();
+    }
+    let (rows, cols) = (rows as usize, cols as usize);
+    let mut seeds: Vec<CellIndex> = Vec::with_capacity(rows * cols);
+    for row in 0..rows {
+        let lat = south + (north - south) * row as f64 / (rows - 1).max(1) as f64;
+        for col in 0..cols {
+            let lon = west + (east - west) * col as f64 / (cols - 1).max(1) as f64;
+            let lon = lon - (lon / 360.0).round() * 360.0;
+            if let Ok(point) = LatLng::new(lat, lon) {
+                seeds.push(point.to_cell(resolution));
+            }
+        }
+    }
+    seeds.sort_unstable();
+    seeds.dedup();
+    let mut cells: Vec<CellIndex> = seeds
+        .iter()
+        .flat_map(|cell| cell.grid_disk::<Vec<CellIndex>>(2))
+        .collect();
     cells.sort_unstable();
     cells.dedup();
     cells
-}
-
-/// A tiler over the polygons, their longitudes wrapped back into ±180° (the tiler finds
-/// rings across the antimeridian itself); `None` if it refuses the geometry.
-fn tiler(polygons: &[Polygon<f64>], resolution: Resolution) -> Option<Tiler> {
-    let mut tiler = TilerBuilder::new(resolution)
-        .containment_mode(ContainmentMode::Covers)
-        .build();
-    let wrap = |ring: &LineString<f64>| {
-        let wrapped = ring.0.iter().map(|c| Coord {
-            x: c.x - (c.x / 360.0).round() * 360.0,
-            y: c.y,
-        });
-        LineString(wrapped.collect())
-    };
-    let wrapped = polygons
-        .iter()
-        .map(|p| Polygon::new(wrap(p.exterior()), p.interiors().iter().map(wrap).collect()));
-    tiler.add_batch(wrapped).ok()?;
-    Some(tiler)
 }

@@ -6,9 +6,13 @@
 //! one range of it, and running sums over the index make its figures two lookups. The running
 //! sums are computed on the first call (one pass over the hubs) and kept with the snapshot.
 
+use std::ops::Range;
+
 use h3o::{CellIndex, Resolution};
 
-use super::area::Area;
+use super::area::{Area, Side};
+use super::filter::Filter;
+use super::polygon::Walk;
 use crate::activity::HealthState;
 use crate::error::QueryError;
 use crate::format::cells::descendant_range;
@@ -57,57 +61,147 @@ pub(crate) fn running_sums<B: AsRef<[u8]>>(snapshot: &Snapshot<B>) -> Vec<Runnin
 }
 
 impl<B: AsRef<[u8]>> Snapshot<B> {
-    /// The cells of `resolution` that meet the area and hold hubs, with their figures,
+    /// The cells of `resolution` that hold a hub inside the area, with their figures,
     /// ascending by cell.
     ///
     /// Each cell's figures cover all its hubs, inside the area or not: a map draws whole
     /// hexagons. A hub counts in the ancestor of its resolution-15 cell, which for a hub
     /// within a few hundredths of a cell's width of its edge can be the neighbour of the cell
     /// that contains it; counts then add up exactly across resolutions. Snapshots without
-    /// activity figures (format 1) report zero active hubs, events and activity.
+    /// activity figures (format 1) report zero active hubs, events and activity; activity
+    /// sums are exact to about 1e-9 of the snapshot's total activity.
     ///
     /// # Errors
     ///
-    /// [`QueryError::InvalidParameter`] if the area needs more than `max_cells` cells at
-    /// this resolution (a bound on the answer's size); [`QueryError::Corrupt`] if the cell
-    /// index is damaged.
+    /// [`QueryError::InvalidParameter`] if more than `max_cells` cells would be returned (a
+    /// bound on the answer's size); [`QueryError::Corrupt`] if the cell index is damaged.
     pub fn hexbins(
         &self,
         area: &Area,
         resolution: Resolution,
         max_cells: usize,
     ) -> Result<Vec<HexBin>, QueryError> {
-        let cells = area.cells_at(resolution, max_cells)?;
         let sums = self.running_sums();
-        let keys = self.cells().keys;
-        if sums.len() != keys.len() + 1 {
+        let filter = Filter::new();
+        let walk = Walk::new(self, area, &filter);
+        if sums.len() != walk.all().len() + 1 {
             return Err(QueryError::Corrupt {
                 section: SectionKind::CellKeys.name(),
             });
         }
-        let res = u32::from(u8::from(resolution));
-        let mut bins = Vec::new();
-        // Cells ascend, and so do their ranges: each search starts where the last ended.
-        let mut from = 0;
-        for cell in cells {
-            let (first, last) = descendant_range(u64::from(cell), res);
-            let rest = keys.get(from..).unwrap_or(&[]);
-            let start = from + rest.partition_point(|&key| key < first);
-            let rest = keys.get(start..).unwrap_or(&[]);
-            let end = start + rest.partition_point(|&key| key <= last);
-            from = end;
-            if end == start {
-                continue;
+        let mut bins = Bins {
+            walk,
+            keys: self.cells().keys,
+            sums,
+            resolution,
+            max_cells,
+            out: Vec::new(),
+        };
+        let mut cover: Vec<CellIndex> = area.cover().to_vec();
+        // Cover cells finer than the hexagons are visited through their ancestors.
+        if cover.first().is_some_and(|c| c.resolution() > resolution) {
+            cover = cover.iter().filter_map(|c| c.parent(resolution)).collect();
+            cover.sort_unstable();
+            cover.dedup();
+        }
+        for cell in cover {
+            let range = bins.walk.entries_of(cell, bins.walk.all());
+            bins.visit(cell, range)?;
+        }
+        bins.out.sort_unstable_by_key(|bin| bin.cell);
+        bins.out.dedup_by_key(|bin| bin.cell);
+        Ok(bins.out)
+    }
+}
+
+/// One hexbins walk: the polygon walk's range decisions, emitting whole cells.
+struct Bins<'a> {
+    walk: Walk<'a>,
+    keys: &'a [u64],
+    sums: &'a [RunningSum],
+    resolution: Resolution,
+    max_cells: usize,
+    out: Vec<HexBin>,
+}
+
+impl Bins<'_> {
+    fn visit(&mut self, cell: CellIndex, range: Range<usize>) -> Result<(), QueryError> {
+        let entries = self.walk.positions(range.clone());
+        if entries.is_empty() {
+            return Ok(());
+        }
+        if cell.resolution() >= self.resolution {
+            // One hexagon (or a part of one): in if any of its hubs is.
+            if entries.iter().any(|&p| self.walk.inside(p)) {
+                let hexagon = cell.parent(self.resolution).unwrap_or(cell);
+                let whole = self.walk.entries_of(hexagon, self.walk.all());
+                return self.emit(hexagon, whole);
             }
-            let (a, b) = (sums[start], sums[end]);
-            bins.push(HexBin {
-                cell,
-                hubs: (end - start) as u32,
-                active_hubs: b.active - a.active,
-                upcoming_events: b.upcoming - a.upcoming,
-                activity: b.activity - a.activity,
+            return Ok(());
+        }
+        match self.walk.area.side_of(self.walk.rect_of(entries)) {
+            Side::Outside => Ok(()),
+            Side::Inside => self.emit_all(range),
+            Side::Crossing => {
+                for child in cell.children(cell.resolution().succ().unwrap_or(self.resolution)) {
+                    let sub = self.walk.entries_of(child, range.clone());
+                    self.visit(child, sub)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Every hexagon with entries in `range`, jumping from one to the next.
+    fn emit_all(&mut self, range: Range<usize>) -> Result<(), QueryError> {
+        let res = u32::from(u8::from(self.resolution));
+        let mut at = range.start;
+        while at < range.end {
+            let Some(hexagon) = self
+                .keys
+                .get(at)
+                .and_then(|&key| ancestor(key, self.resolution))
+            else {
+                return Err(corrupt());
+            };
+            let (_, last) = descendant_range(u64::from(hexagon), res);
+            let rest = self.keys.get(at..range.end).unwrap_or(&[]);
+            let end = at + rest.partition_point(|&key| key <= last).max(1);
+            self.emit(hexagon, at..end)?;
+            at = end;
+        }
+        Ok(())
+    }
+
+    fn emit(&mut self, cell: CellIndex, range: Range<usize>) -> Result<(), QueryError> {
+        if self.out.len() >= self.max_cells {
+            return Err(QueryError::InvalidParameter {
+                parameter: "resolution",
+                value: u8::from(self.resolution).to_string(),
+                expected: "a coarser resolution: the area holds too many cells at this one",
             });
         }
-        Ok(bins)
+        let (Some(a), Some(b)) = (self.sums.get(range.start), self.sums.get(range.end)) else {
+            return Err(corrupt());
+        };
+        self.out.push(HexBin {
+            cell,
+            hubs: (range.end - range.start) as u32,
+            active_hubs: b.active - a.active,
+            upcoming_events: b.upcoming - a.upcoming,
+            activity: b.activity - a.activity,
+        });
+        Ok(())
+    }
+}
+
+/// The ancestor at `resolution` of a stored resolution-15 cell.
+fn ancestor(key: u64, resolution: Resolution) -> Option<CellIndex> {
+    CellIndex::try_from(key).ok()?.parent(resolution)
+}
+
+fn corrupt() -> QueryError {
+    QueryError::Corrupt {
+        section: SectionKind::CellKeys.name(),
     }
 }

@@ -28,8 +28,8 @@ use crate::Snapshot;
 const SMALL_RANGE: usize = 24;
 
 /// The columns a polygon walk reads.
-struct Walk<'a> {
-    area: &'a Area,
+pub(crate) struct Walk<'a> {
+    pub(crate) area: &'a Area,
     filter: &'a Filter,
     keys: &'a [u64],
     positions: &'a [u32],
@@ -37,7 +37,34 @@ struct Walk<'a> {
     health: &'a [Health],
 }
 
-impl Walk<'_> {
+impl<'a> Walk<'a> {
+    /// A walk over the snapshot's cell index, keeping what the filter keeps.
+    pub(crate) fn new<B: AsRef<[u8]>>(
+        snapshot: &'a Snapshot<B>,
+        area: &'a Area,
+        filter: &'a Filter,
+    ) -> Walk<'a> {
+        let cells = snapshot.cells();
+        Walk {
+            area,
+            filter,
+            keys: cells.keys,
+            positions: cells.hubs,
+            hubs: snapshot.hubs(),
+            health: snapshot.activity().health,
+        }
+    }
+
+    /// Every entry of the cell index.
+    pub(crate) fn all(&self) -> std::ops::Range<usize> {
+        0..self.keys.len().min(self.positions.len())
+    }
+
+    /// The positions of entries `range`.
+    pub(crate) fn positions(&self, range: std::ops::Range<usize>) -> &'a [u32] {
+        self.positions.get(range).unwrap_or(&[])
+    }
+
     /// Appends the positions of the filter's hubs in `cell` (entries `range` of the cell
     /// index) that lie in the area.
     fn visit(&self, cell: CellIndex, range: std::ops::Range<usize>, out: &mut Vec<u32>) {
@@ -54,6 +81,7 @@ impl Walk<'_> {
         };
         match side {
             Side::Outside => {}
+            Side::Inside if self.filter.is_open() => out.extend_from_slice(entries),
             Side::Inside => out.extend(entries.iter().filter(|&&p| self.keeps(p))),
             Side::Crossing => match cell.resolution().succ() {
                 Some(finer) if entries.len() > SMALL_RANGE => {
@@ -71,7 +99,7 @@ impl Walk<'_> {
     }
 
     /// The entries, within `within`, of the descendants of `cell`.
-    fn entries_of(
+    pub(crate) fn entries_of(
         &self,
         cell: CellIndex,
         within: std::ops::Range<usize>,
@@ -89,7 +117,7 @@ impl Walk<'_> {
         Some((f64::from(c[0]) / 1e7, f64::from(c[1]) / 1e7))
     }
 
-    fn rect_of(&self, entries: &[u32]) -> [f64; 4] {
+    pub(crate) fn rect_of(&self, entries: &[u32]) -> [f64; 4] {
         let mut r = [
             f64::INFINITY,
             f64::INFINITY,
@@ -102,7 +130,7 @@ impl Walk<'_> {
         r
     }
 
-    fn inside(&self, position: u32) -> bool {
+    pub(crate) fn inside(&self, position: u32) -> bool {
         self.coords(position)
             .is_some_and(|(lat, lon)| self.area.contains(lat, lon))
     }
@@ -159,16 +187,8 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         positions: &mut Vec<u32>,
     ) -> Result<(), QueryError> {
         positions.clear();
-        let cells = self.cells();
-        let walk = Walk {
-            area,
-            filter,
-            keys: cells.keys,
-            positions: cells.hubs,
-            hubs: self.hubs(),
-            health: self.activity().health,
-        };
-        let all = 0..cells.keys.len().min(cells.hubs.len());
+        let walk = Walk::new(self, area, filter);
+        let all = walk.all();
         for &cell in area.cover() {
             let range = walk.entries_of(cell, all.clone());
             walk.visit(cell, range, positions);
