@@ -19,6 +19,11 @@
 //! * [`Snapshot::trending`] and [`Snapshot::trending_at`]: a region's fastest-growing hubs;
 //! * [`Snapshot::health`] and [`Snapshot::region_at`]: hub and region health;
 //! * [`Snapshot::hubs_in_cell`]: the hubs in an H3 cell of any resolution;
+//! * [`Snapshot::hubs_in_area`], [`Snapshot::nearest_in_area`] and
+//!   [`Snapshot::ranked_in_area`]: hubs inside a polygon ([`Area`]);
+//! * [`Snapshot::hexbins`]: per-hexagon counts and activity of an area, for maps;
+//! * [`Snapshot::nearest_widening`]: the nearest matching hubs in the first of a series of
+//!   widening radii that holds enough of them;
 //! * [`Snapshot::hub`] and [`Snapshot::events_of`]: a hub and its events by id.
 //!
 //! Distances are great-circle distances on a sphere of radius [`EARTH_RADIUS_M`]. Results are
@@ -74,7 +79,8 @@
 //!   start and end between 1970 and 2106.
 //! * The ranked score blends distance, activity and members; a freshness term (DESIGN §3)
 //!   is not offered yet (TODO(#3)).
-//! * Polygons, hex aggregates and shards (TODO(#4)) are not built yet.
+//! * Polygon queries cost about as much as testing every hub of the polygon's bounding box
+//!   (TODO(#4)).
 #![cfg_attr(
     not(test),
     deny(
