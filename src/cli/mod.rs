@@ -5,6 +5,7 @@ mod build;
 mod generate;
 mod info;
 mod query;
+mod shards;
 
 use std::fmt;
 use std::io::{self, BufWriter, StdoutLock, Write};
