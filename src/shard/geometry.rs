@@ -1,12 +1,10 @@
-//! Where a shard's hubs can be: a spherical cap around its cell, and for each cell the
-//! shards near it, so that routing a query costs a lookup and a few dot products.
+//! Where a shard's hubs can be: a spherical cap around its cell.
 //!
 //! H3 draws cell edges as great-circle arcs, so every point of a cell lies within its
 //! farthest vertex of the centre. A hub belongs to the cell of its stored coordinates; a
 //! margin covers rounding. The distance from a point to any hub of a shard is then at least
 //! `max(0, distance(point, centre) - radius)`.
 
-use std::collections::HashMap;
 use std::f64::consts::PI;
 
 use h3o::{CellIndex, LatLng};
@@ -15,7 +13,7 @@ use crate::sphere::{unit_vector, EARTH_RADIUS_M};
 
 /// Added to every cap radius, in radians (about 6 m): covers coordinate rounding, the
 /// quantised hub vectors and the rounding of the angle computations below.
-const MARGIN_RAD: f64 = 1e-6;
+pub(crate) const MARGIN_RAD: f64 = 1e-6;
 
 /// A spherical cap: the centre as a unit vector and the radius in radians.
 #[derive(Clone, Copy, Debug)]
@@ -27,7 +25,7 @@ pub(crate) struct Cap {
 }
 
 impl Cap {
-    fn new(centre: [f64; 3], radius: f64) -> Cap {
+    pub(crate) fn new(centre: [f64; 3], radius: f64) -> Cap {
         let radius = radius.min(PI);
         Cap {
             centre,
@@ -35,6 +33,16 @@ impl Cap {
             cos: radius.cos(),
             sin: radius.sin(),
         }
+    }
+
+    /// The centre, a unit vector.
+    pub(crate) fn centre(&self) -> &[f64; 3] {
+        &self.centre
+    }
+
+    /// The radius, radians.
+    pub(crate) fn radius(&self) -> f64 {
+        self.radius
     }
 
     /// The cap that holds every point of `cell`.
@@ -93,8 +101,19 @@ impl Reach {
         sin: 0.0,
     };
 
+    /// The reach of a hit `distance_m` away whose unit chord is `chord`: sine and cosine
+    /// come from the chord, without trigonometry.
+    pub(crate) fn of_chord(distance_m: f64, chord: f64) -> Reach {
+        let half = chord * chord / 4.0;
+        Reach {
+            angle: distance_m / EARTH_RADIUS_M,
+            cos: 1.0 - 2.0 * half,
+            sin: chord * (1.0 - half).max(0.0).sqrt(),
+        }
+    }
+
     pub(crate) fn of_m(distance_m: f64) -> Reach {
-        if !(distance_m < PI * EARTH_RADIUS_M) {
+        if distance_m.is_nan() || distance_m >= PI * EARTH_RADIUS_M {
             return Reach::ALL;
         }
         let angle = (distance_m / EARTH_RADIUS_M).max(0.0);
@@ -103,54 +122,6 @@ impl Reach {
             cos: angle.cos(),
             sin: angle.sin(),
         }
-    }
-}
-
-/// The shards around one cell: those at most two grid steps away, and a lower bound of the
-/// angle from any point of the cell to any hub of every other shard.
-#[derive(Clone, Debug)]
-pub(crate) struct Neighbourhood {
-    /// Indices into the manifest's shards; the cell's own shard first if it has one.
-    pub(crate) shards: Box<[u32]>,
-    /// Radians; `PI` or more when every shard is among `shards`.
-    pub(crate) beyond: f64,
-}
-
-/// The neighbourhood of every shard's cell, keyed by the cell.
-pub(crate) fn neighbourhoods(cells: &[CellIndex], caps: &[Cap]) -> HashMap<u64, Neighbourhood> {
-    let index: HashMap<CellIndex, u32> = cells
-        .iter()
-        .enumerate()
-        .map(|(i, &cell)| (cell, i as u32))
-        .collect();
-    cells
-        .iter()
-        .zip(caps)
-        .map(|(&cell, cap)| (u64::from(cell), neighbourhood(cell, cap, &index)))
-        .collect()
-}
-
-/// A path from a point of `cell` to a cell three or more steps away crosses a cell exactly
-/// three steps away (cells that share a vertex share an edge, so each crossing changes the
-/// grid distance by at most one). Its length is at least the gap between the two caps.
-fn neighbourhood(cell: CellIndex, cap: &Cap, index: &HashMap<CellIndex, u32>) -> Neighbourhood {
-    let mut near: Vec<(u32, u32)> = Vec::new();
-    let mut beyond = f64::INFINITY;
-    for (other, steps) in cell.grid_disk_distances::<Vec<_>>(3) {
-        if steps <= 2 {
-            if let Some(&shard) = index.get(&other) {
-                near.push((steps, shard));
-            }
-        } else {
-            let far = Cap::of_cell(other);
-            let gap = angle(&cap.centre, &far.centre) - cap.radius - far.radius;
-            beyond = beyond.min(gap.max(0.0));
-        }
-    }
-    near.sort_unstable();
-    Neighbourhood {
-        shards: near.into_iter().map(|(_, shard)| shard).collect(),
-        beyond: beyond.min(4.0) - MARGIN_RAD,
     }
 }
 
@@ -194,27 +165,5 @@ mod tests {
                 assert!(!cap.meets(&far, &Reach::of_m(cap.gap(&far) * EARTH_RADIUS_M - 100.0)));
             }
         }
-    }
-
-    #[test]
-    fn a_neighbourhood_lists_near_shards_and_bounds_the_rest() {
-        let home = LatLng::new(38.7, -9.1)
-            .expect("valid")
-            .to_cell(Resolution::Three);
-        let cells: Vec<CellIndex> = home.grid_disk::<Vec<_>>(4);
-        let caps: Vec<Cap> = cells.iter().map(|&cell| Cap::of_cell(cell)).collect();
-        let all = neighbourhoods(&cells, &caps);
-        let around = &all[&u64::from(home)];
-        assert_eq!(cells[around.shards[0] as usize], home);
-        assert_eq!(around.shards.len(), 19);
-        for (i, cap) in caps.iter().enumerate() {
-            if !around.shards.contains(&(i as u32)) {
-                // Every vertex of the home cell is farther than `beyond` from the shard.
-                for vertex in home.boundary().iter() {
-                    assert!(cap.gap(&vector(*vertex)) >= around.beyond);
-                }
-            }
-        }
-        assert!(around.beyond > 0.0);
     }
 }

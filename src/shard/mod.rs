@@ -33,6 +33,7 @@
 
 mod error;
 mod geometry;
+mod grid;
 mod manifest;
 mod rank;
 mod route;

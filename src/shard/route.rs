@@ -2,11 +2,11 @@
 //! by the snapshot's own order (key, then id), so the answer is the unsharded one exactly.
 
 use super::error::ShardError;
-use super::geometry::Reach;
+use super::geometry::{Reach, MARGIN_RAD};
 use super::set::ShardSet;
 use crate::query::search::{Candidate, Scratch};
 use crate::query::{check_point, check_radius};
-use crate::sphere::{radius_key, unit_vector, Key, Probe};
+use crate::sphere::{radius_key, unit_vector, Key, Probe, SCALE};
 use crate::{Nearest, Order, QueryError, Within};
 
 /// A hub found through a [`ShardSet`].
@@ -90,9 +90,10 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
         if query.max_radius_m.is_some() {
             check_radius("max_radius_m", radius_m)?;
         }
+        let probe = Probe::new(query.lat, query.lon);
         let mut route = Route {
-            probe: Probe::new(query.lat, query.lon),
-            point: unit_vector(query.lat, query.lon),
+            probe,
+            point: probe.unit(),
             k: query.k.min(self.hub_count()),
             limit: query.max_radius_m.map_or(Key::MAX, radius_key),
             reach: Reach::of_m(radius_m),
@@ -105,14 +106,22 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
             return Ok(());
         }
 
-        // The shards around the point's cell first; all others only if the k-th hit is
-        // farther than they can be.
+        // The shards listed for the point's bucket first, the one with the nearest centre
+        // before the others; all others only if the k-th hit is farther than they can be.
         let mut covered = false;
-        if let Some(home) = self.home(query.lat, query.lon) {
-            for &shard in home.shards.iter() {
-                self.ask_nearest(shard, &mut route, scratch)?;
+        if let Some(near) = self.routing.grid.near(query.lat, query.lon) {
+            if let Some(first) = self.nearest_centre(&route.point, near) {
+                self.ask_nearest(first, &mut route, scratch)?;
             }
-            covered = route.reach.angle < home.beyond;
+            for &(shard, gap) in near {
+                if gap > route.reach.angle {
+                    break;
+                }
+                if !scratch.asked.contains(&shard) {
+                    self.ask_nearest(shard, &mut route, scratch)?;
+                }
+            }
+            covered = route.reach.angle < self.routing.grid.reach - MARGIN_RAD;
         }
         if !covered {
             for shard in 0..self.shard_count() as u32 {
@@ -123,6 +132,19 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
         }
         self.settle(&route, scratch)?;
         self.finish(&route.probe, &scratch.best, hits)
+    }
+
+    /// Among the listed shards whose caps touch the bucket, the one whose centre is nearest.
+    fn nearest_centre(&self, point: &[f64; 3], near: &[(u32, f64)]) -> Option<u32> {
+        let touching = near.iter().take_while(|&&(_, gap)| gap == 0.0);
+        let closeness = |shard: u32| {
+            let cap = self.routing.hubs.get(shard as usize)?;
+            Some(dot(cap.centre(), point))
+        };
+        touching
+            .filter_map(|&(shard, _)| Some((closeness(shard)?, shard)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, shard)| shard)
     }
 
     /// Asks one shard for its k best within the current limit, if its cap comes near enough,
@@ -154,7 +176,11 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
         if scratch.best.len() == route.k {
             if let Some(&last) = scratch.best.last() {
                 route.limit = last.key;
-                route.reach = Reach::of_m(self.distance(&route.probe, &last)?);
+                let distance_m = self.distance(&route.probe, &last)?;
+                route.reach = match last.key.is_near() {
+                    true => Reach::of_chord(distance_m, f64::from_bits(last.key.0).sqrt() / SCALE),
+                    false => Reach::of_m(distance_m),
+                };
             }
         }
         Ok(())
@@ -236,18 +262,31 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
     ) -> Result<Vec<u32>, ShardError> {
         let point = unit_vector(lat, lon);
         let reach = Reach::of_m(radius_m);
-        let caps = if events {
-            &self.routing.events
-        } else {
-            &self.routing.hubs
-        };
         let mut shards = Vec::new();
-        for (shard, cap) in caps.iter().enumerate() {
-            if cap.meets(&point, &reach) {
-                let shard = shard as u32;
-                self.loaded(shard)?;
-                shards.push(shard);
+        if events {
+            for (shard, cap) in self.routing.events.iter().enumerate() {
+                if cap.meets(&point, &reach) {
+                    shards.push(shard as u32);
+                }
             }
+        } else {
+            let grid = &self.routing.grid;
+            match grid.near(lat, lon) {
+                // Small radii: the bucket lists every shard that can be in reach.
+                Some(near) if reach.angle < grid.reach - MARGIN_RAD => {
+                    let listed = near.iter().take_while(|&&(_, gap)| gap <= reach.angle);
+                    shards.extend(listed.map(|&(shard, _)| shard));
+                }
+                _ => shards.extend(0..self.shard_count() as u32),
+            }
+            shards.retain(|&shard| {
+                let cap = self.routing.hubs.get(shard as usize);
+                cap.is_some_and(|cap| cap.meets(&point, &reach))
+            });
+            shards.sort_unstable();
+        }
+        for &shard in &shards {
+            self.loaded(shard)?;
         }
         Ok(shards)
     }
@@ -302,9 +341,16 @@ fn entry(shard: u32, candidate: &Candidate) -> Entry {
 
 /// Merges one shard's sorted candidates into the sorted best, keeping `k`.
 fn merge(best: &mut Vec<Entry>, shard: u32, found: &[Candidate], k: usize) {
+    let sorted = best.is_empty();
     best.extend(found.iter().map(|candidate| entry(shard, candidate)));
-    best.sort_unstable_by_key(|e| (e.key, e.id));
-    best.truncate(k);
+    if !sorted {
+        best.sort_unstable_by_key(|e| (e.key, e.id));
+        best.truncate(k);
+    }
+}
+
+fn dot(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
 /// Cursors belong to one snapshot; a shard set does not page yet.

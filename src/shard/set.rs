@@ -1,14 +1,13 @@
 //! [`ShardSet`]: a manifest and the shards a caller chose to load.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use h3o::{CellIndex, LatLng};
+use h3o::CellIndex;
 
 use super::error::ShardError;
-use super::geometry::{self, Cap, Neighbourhood, Reach};
+use super::geometry::{Cap, Reach};
+use super::grid::Grid;
 use super::manifest::{Manifest, ShardEntry};
-use crate::query::check_point;
 use crate::snapshot::{HubRef, Snapshot};
 
 /// Which shards of a manifest to load.
@@ -69,8 +68,8 @@ pub(crate) struct Routing {
     pub(crate) hubs: Vec<Cap>,
     /// Per manifest shard: a cap holding its hubs and its events' venues.
     pub(crate) events: Vec<Cap>,
-    /// For every shard's cell, the shards near it.
-    pub(crate) homes: HashMap<u64, Neighbourhood>,
+    /// For every point near a shard, the shards near it.
+    pub(crate) grid: Grid,
 }
 
 /// The shards of a sharded build that a caller loaded, answering queries as the unsharded
@@ -318,15 +317,6 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
             },
         }
     }
-
-    /// The neighbourhood of the cell holding a point, if that cell has a shard.
-    pub(crate) fn home(&self, lat: f64, lon: f64) -> Option<&Neighbourhood> {
-        check_point(lat, lon).ok()?;
-        let cell = LatLng::new(lat, lon)
-            .ok()?
-            .to_cell(self.manifest.resolution);
-        self.routing.homes.get(&u64::from(cell))
-    }
 }
 
 impl Routing {
@@ -338,12 +328,8 @@ impl Routing {
             .zip(&manifest.shards)
             .map(|(cap, entry)| cap.widened(entry.event_reach_m))
             .collect();
-        let homes = geometry::neighbourhoods(&cells, &hubs);
-        Routing {
-            hubs,
-            events,
-            homes,
-        }
+        let grid = Grid::new(&hubs);
+        Routing { hubs, events, grid }
     }
 }
 
