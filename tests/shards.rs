@@ -425,6 +425,9 @@ fn edited(text: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
     value.to_string()
 }
 
+/// A change to a manifest's JSON.
+type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+
 #[test]
 fn a_damaged_manifest_gives_its_own_error() {
     let (_dir, manifest, text) = small_shards();
@@ -445,7 +448,7 @@ fn a_damaged_manifest_gives_its_own_error() {
         open_with(&manifest, &newer),
         Err(ShardError::ManifestVersion { found: 2, .. })
     ));
-    let cases: [(&str, Box<dyn Fn(&mut serde_json::Value)>); 8] = [
+    let cases: [(&str, Edit); 8] = [
         ("resolution", Box::new(|v| v["resolution"] = 16.into())),
         (
             "shards[0].cell",
