@@ -105,6 +105,7 @@ mod hub;
 pub mod ingest;
 mod mmap;
 mod query;
+pub mod shard;
 mod snapshot;
 mod sphere;
 

@@ -96,6 +96,11 @@ impl Probe {
         }
     }
 
+    /// The query point as a unit vector.
+    pub(crate) fn unit(&self) -> [f64; 3] {
+        self.q.map(|axis| axis / SCALE)
+    }
+
     /// The key of a stored point.
     #[inline(always)]
     pub(crate) fn key(&self, p: &Quantized) -> Key {

@@ -686,3 +686,74 @@ fn polygon_and_hexbins_match_the_library() {
         ],
     );
 }
+
+#[test]
+fn build_writes_shards_that_answer_like_the_snapshot() {
+    let setup = Setup::new();
+    let hubs = setup.path("hubs.csv");
+    let out = setup.path("shards");
+    success(&[
+        "build",
+        "--hubs",
+        s(&hubs),
+        "--out",
+        s(&out),
+        "--as-of",
+        AS_OF,
+        "--shard-res",
+        "2",
+    ]);
+    let manifest = out.join("manifest.json");
+    let set = hubdex::shard::ShardSet::open(&manifest, hubdex::shard::Select::all()).unwrap();
+    let snapshot = setup.open();
+    assert_eq!(set.hub_count(), snapshot.hub_count());
+    assert_eq!(set.manifest().as_of, snapshot.as_of());
+    for (lat, lon) in [
+        (38.72, -9.14),
+        (-33.9, 151.2),
+        (35.68, 139.69),
+        (0.0, 180.0),
+    ] {
+        let query = Nearest::new(lat, lon).k(25);
+        let expected: Vec<(u64, f64)> = snapshot
+            .nearest(&query)
+            .unwrap()
+            .iter()
+            .map(|h| (h.id, h.distance_m))
+            .collect();
+        let found: Vec<(u64, f64)> = set
+            .nearest(&query)
+            .unwrap()
+            .iter()
+            .map(|h| (h.id, h.distance_m))
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    let info = success(&["info", s(&manifest)]);
+    assert!(
+        info.contains(&format!("shards       {}", set.shard_count())),
+        "{info}"
+    );
+    let json: Value = serde_json::from_str(&success(&["info", s(&manifest), "--json"])).unwrap();
+    assert_eq!(json["hubs"], HUBS as u64);
+    assert_eq!(json["shards"].as_array().unwrap().len(), set.shard_count());
+    assert!(success(&["verify", s(&manifest)]).starts_with("ok: "));
+
+    let message = failure(
+        1,
+        &[
+            "build",
+            "--hubs",
+            s(&hubs),
+            "--out",
+            s(&out),
+            "--shard-res",
+            "16",
+        ],
+    );
+    assert!(message.contains("--shard-res 16"), "{message}");
+    fs::write(&manifest, "{").unwrap();
+    let message = failure(1, &["info", s(&manifest)]);
+    assert!(message.contains("manifest.json"), "{message}");
+}

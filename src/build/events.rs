@@ -153,7 +153,7 @@ pub(crate) fn build<S: AsRef<str> + Sync>(
     })
 }
 
-fn check_unique(
+pub(crate) fn check_unique(
     events: &[PendingEvent],
     locate: &(dyn Fn(usize) -> Location + Sync),
 ) -> Result<(), BuildError> {

@@ -2,6 +2,9 @@
 
 mod events;
 mod order;
+mod split;
+
+pub(crate) use split::Group;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -68,7 +71,7 @@ pub(crate) struct PendingEvent {
 /// The `place` of an event held at its hub's place.
 pub(crate) const NO_PLACE: [i32; 2] = [i32::MIN, i32::MIN];
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Pending {
     id: u64,
     coords: [i32; 2],

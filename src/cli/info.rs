@@ -10,7 +10,7 @@ use super::{fail, open, rfc3339, stdout, written, Outcome, Snap};
 /// Flags of `hubdex info`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct InfoArgs {
-    /// The snapshot file.
+    /// The snapshot file, or a shard manifest (`manifest.json`).
     snapshot: PathBuf,
     /// Print one JSON object instead of text.
     #[arg(long)]
@@ -20,12 +20,15 @@ pub(crate) struct InfoArgs {
 /// Flags of `hubdex verify`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct VerifyArgs {
-    /// The snapshot file.
+    /// The snapshot file, or a shard manifest (`manifest.json`).
     snapshot: PathBuf,
 }
 
 /// Prints what the snapshot holds.
 pub(crate) fn info(args: &InfoArgs) -> Outcome {
+    if super::shards::is_manifest(&args.snapshot) {
+        return super::shards::info(&args.snapshot, args.json);
+    }
     let snapshot = open(&args.snapshot)?;
 
     let text = if args.json {
@@ -41,6 +44,9 @@ pub(crate) fn info(args: &InfoArgs) -> Outcome {
 
 /// Checks every checksum; prints an `ok` line.
 pub(crate) fn verify(args: &VerifyArgs) -> Outcome {
+    if super::shards::is_manifest(&args.snapshot) {
+        return super::shards::verify(&args.snapshot);
+    }
     let snapshot = open(&args.snapshot)?;
 
     snapshot

@@ -6,6 +6,7 @@ mod generate;
 mod info;
 mod query;
 mod regions;
+mod shards;
 
 use std::fmt;
 use std::io::{self, BufWriter, StdoutLock, Write};

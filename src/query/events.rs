@@ -40,17 +40,17 @@ pub enum EventOrder {
 /// Events starting in `[from, to]` within a radius of a point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Upcoming {
-    lat: f64,
-    lon: f64,
-    radius_m: f64,
+    pub(crate) lat: f64,
+    pub(crate) lon: f64,
+    pub(crate) radius_m: f64,
     from: i64,
     to: i64,
-    limit: usize,
-    order: EventOrder,
+    pub(crate) limit: usize,
+    pub(crate) order: EventOrder,
     any_of: Option<CategorySet>,
     free_only: bool,
     verified_only: bool,
-    cursor: Option<Cursor>,
+    pub(crate) cursor: Option<Cursor>,
 }
 
 /// An event found by [`Snapshot::upcoming`].
@@ -140,6 +140,41 @@ impl Upcoming {
         self
     }
 
+    /// Checks the parameters: a point on the globe, a radius, a window, order weights.
+    pub(crate) fn check(&self) -> Result<(), QueryError> {
+        check_point(self.lat, self.lon)?;
+        check_radius("radius_m", self.radius_m)?;
+        if self.to < self.from {
+            return Err(QueryError::InvalidParameter {
+                parameter: "to",
+                value: self.to.to_string(),
+                expected: "a time not before `from`",
+            });
+        }
+        if let EventOrder::Relevance {
+            activity_weight,
+            activity_pivot,
+            ..
+        } = self.order
+        {
+            if !(0.0..=1.0).contains(&activity_weight) {
+                return Err(QueryError::InvalidParameter {
+                    parameter: "activity_weight",
+                    value: activity_weight.to_string(),
+                    expected: "a number from 0 to 1",
+                });
+            }
+            if !(activity_pivot.is_finite() && activity_pivot > 0.0) {
+                return Err(QueryError::InvalidParameter {
+                    parameter: "activity_pivot",
+                    value: activity_pivot.to_string(),
+                    expected: "a finite number above 0",
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn hash(&self) -> u32 {
         let mut hasher = cursor::query_hasher();
         (
@@ -206,36 +241,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         hits: &mut Vec<EventHit>,
     ) -> Result<Option<Cursor>, QueryError> {
         hits.clear();
-        check_point(query.lat, query.lon)?;
-        check_radius("radius_m", query.radius_m)?;
-        if query.to < query.from {
-            return Err(QueryError::InvalidParameter {
-                parameter: "to",
-                value: query.to.to_string(),
-                expected: "a time not before `from`",
-            });
-        }
-        if let EventOrder::Relevance {
-            activity_weight,
-            activity_pivot,
-            ..
-        } = query.order
-        {
-            if !(0.0..=1.0).contains(&activity_weight) {
-                return Err(QueryError::InvalidParameter {
-                    parameter: "activity_weight",
-                    value: activity_weight.to_string(),
-                    expected: "a number from 0 to 1",
-                });
-            }
-            if !(activity_pivot.is_finite() && activity_pivot > 0.0) {
-                return Err(QueryError::InvalidParameter {
-                    parameter: "activity_pivot",
-                    value: activity_pivot.to_string(),
-                    expected: "a finite number above 0",
-                });
-            }
-        }
+        query.check()?;
         let hash = query.hash();
         let fingerprint = self.fingerprint();
         let after = query

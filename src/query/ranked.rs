@@ -48,7 +48,7 @@ impl Default for Weights {
 }
 
 impl Weights {
-    fn check(&self) -> Result<(), QueryError> {
+    pub(crate) fn check(&self) -> Result<(), QueryError> {
         let weights = [
             ("weight.distance", self.distance),
             ("weight.activity", self.activity),
@@ -105,16 +105,16 @@ impl Weights {
 /// The top hubs within a radius by a blended score, best first, ties by ascending id.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ranked {
-    lat: f64,
-    lon: f64,
-    radius_m: f64,
-    k: usize,
+    pub(crate) lat: f64,
+    pub(crate) lon: f64,
+    pub(crate) radius_m: f64,
+    pub(crate) k: usize,
     decay: Decay,
-    weights: Weights,
+    pub(crate) weights: Weights,
     filter: Filter,
     min_members: u32,
     states: u8,
-    cursor: Option<Cursor>,
+    pub(crate) cursor: Option<Cursor>,
 }
 
 /// A ranked hub, with its score explained.
