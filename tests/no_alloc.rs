@@ -2,22 +2,34 @@
 //! snapshot can be shared between threads.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 use std::sync::Arc;
 
 use hubdex::generate::Generator;
 use hubdex::{AlignedBytes, Filter, Nearest, Scratch, Snapshot, SnapshotBuilder, Within};
 
-/// Counts allocations made by this test binary's threads.
+/// Counts the allocations each thread makes, so that tests running beside each other do not
+/// count one another's.
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    // A const-initialised thread local needs no allocation; at thread exit it may be gone.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
 
 // SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
 #[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: same contract as the caller's.
         unsafe { System.alloc(layout) }
     }
@@ -28,7 +40,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: same contract as the caller's.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -54,7 +66,7 @@ fn run_queries(
 ) -> usize {
     let filter = Filter::new().any_of(snapshot.category_set(&["running", "hiking"]).unwrap());
     let nearest = |lat, lon| Nearest::new(lat, lon).k(10);
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = allocations();
     for &(lat, lon) in points {
         snapshot
             .nearest_with(&nearest(lat, lon), scratch, hits)
@@ -73,7 +85,7 @@ fn run_queries(
             .nearest_with(&nearest(lat, lon).filter(filter.clone()), scratch, hits)
             .unwrap();
     }
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    allocations() - before
 }
 
 #[test]
