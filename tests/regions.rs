@@ -240,6 +240,82 @@ fn irregular_polygons_with_filters_match_geo() {
     }
 }
 
+/// `Area::contains` decides most points from a grid and the rest with exact orientation
+/// tests; `geo`'s `Intersects` is the oracle, on the points where the two are likeliest to
+/// part: vertices, points along edges, points on the grid's lines, and random points.
+#[test]
+fn contains_matches_geo_on_vertices_edges_and_grid_lines() {
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let mut checked = 0usize;
+    for round in 0..300 {
+        let (lat, lon) = (
+            rng.random_range(-60.0..60.0),
+            rng.random_range(-165.0..165.0),
+        );
+        let size = [0.01, 0.2, 3.0][round % 3];
+        let n = rng.random_range(3..60);
+        let outer = star(&mut rng, lat, lon, n, size);
+        let polygon = if round % 2 == 0 {
+            let sides = rng.random_range(3..20);
+            let hole = star(&mut rng, lat, lon, sides, size * 0.3);
+            Polygon::new(outer.exterior().clone(), vec![hole.exterior().clone()])
+        } else if round % 5 == 1 {
+            // Axis-aligned edges lie on the grid's lines and its outer cells.
+            rect(lon - size, lat - size, lon + size, lat + size)
+        } else {
+            outer
+        };
+        let area = Area::new(polygon.clone()).unwrap();
+        let mut points: Vec<Coord<f64>> = Vec::new();
+        let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+        for ring in rings {
+            for line in ring.lines() {
+                for k in 0..8 {
+                    let t = f64::from(k) / 7.0;
+                    points.push(Coord {
+                        x: line.start.x + t * (line.end.x - line.start.x),
+                        y: line.start.y + t * (line.end.y - line.start.y),
+                    });
+                }
+            }
+        }
+        let (mut west, mut south, mut east, mut north) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for c in &polygon.exterior().0 {
+            (west, south, east, north) =
+                (west.min(c.x), south.min(c.y), east.max(c.x), north.max(c.y));
+        }
+        for i in 0..=64 {
+            let x = west + (east - west) * f64::from(i) / 64.0;
+            let y = south + (north - south) * f64::from(i) / 64.0;
+            points.push(Coord {
+                x,
+                y: rng.random_range(south..=north),
+            });
+            points.push(Coord {
+                x: rng.random_range(west..=east),
+                y,
+            });
+        }
+        for _ in 0..500 {
+            points.push(Coord {
+                x: rng.random_range(west - size * 0.1..=east + size * 0.1),
+                y: rng.random_range(south - size * 0.1..=north + size * 0.1),
+            });
+        }
+        for point in points {
+            assert_eq!(
+                area.contains(point.y, point.x),
+                polygon.intersects(&point),
+                "round {round}: ({}, {})",
+                point.x,
+                point.y
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100_000, "{checked}");
+}
+
 /// The polygon and its copies shifted by ±360°, for an oracle that tests plain longitudes.
 fn shifted_copies(polygon: &Polygon<f64>) -> MultiPolygon<f64> {
     let shift = |by: f64| {

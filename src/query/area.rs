@@ -1,12 +1,14 @@
 //! [`Area`]: a polygon or multipolygon prepared for queries: its rings unwrapped across the
-//! antimeridian, its H3 cover, and the tests the polygon queries ask of it.
+//! antimeridian, its grid of inside, outside and boundary cells, its H3 cover (for hex
+//! aggregates), and the tests the polygon queries ask of it.
 
-use geo::algorithm::coordinate_position::{coord_pos_relative_to_ring, CoordPos};
+use std::sync::OnceLock;
+
 use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 use h3o::{CellIndex, LatLng, Resolution};
 
 use crate::error::QueryError;
-use crate::sphere::EARTH_RADIUS_M;
+use crate::sphere::{Quantized, EARTH_RADIUS_M, SCALE};
 
 /// Most vertices an area may have, over all its rings: a bound on the work of one test.
 pub const MAX_AREA_VERTICES: usize = 100_000;
@@ -20,18 +22,22 @@ pub const MAX_AREA_VERTICES: usize = 100_000;
 /// polygon's holes. A ring whose consecutive vertices are more than 180° of longitude apart is
 /// taken to cross the antimeridian the short way, and longitudes up to ±360° are accepted, so
 /// both `[179, …], [-179, …]` and `[179, …], [181, …]` describe the same band around it.
-/// Preparing an area computes its H3 cover (the cells that can hold its hubs) once; reuse it
-/// across queries.
+/// Preparing an area lays a grid over it that decides most points by one lookup (see
+/// [`Area::contains`]); reuse a prepared area across queries.
 #[derive(Clone, Debug)]
 pub struct Area {
-    /// Rings unwrapped so that no edge spans more than 180° of longitude.
-    polygons: Vec<Polygon<f64>>,
     /// Every edge of every ring, for the rectangle test.
     edges: Vec<[f64; 4]>,
     bounds: [f64; 4],
     /// Longitude shifts (multiples of 360) under which a point may fall in `bounds`.
     shifts: Vec<f64>,
-    cover: Vec<CellIndex>,
+    /// Which cells of a grid over `bounds` are inside, outside or on the boundary, and the
+    /// edges that cross each row of it.
+    raster: Raster,
+    /// A box of quantised unit vectors holding every point of `bounds`.
+    vectors: (Quantized, Quantized),
+    /// Made on first use: only hex aggregates need it.
+    cover: OnceLock<Vec<CellIndex>>,
 }
 
 /// Where a rectangle lies relative to an area.
@@ -70,13 +76,15 @@ impl Area {
             .into_iter()
             .filter(|shift| bounds[2] >= -180.0 + shift && bounds[0] <= 180.0 + shift)
             .collect();
-        let cover = cover(&bounds);
+        let raster = Raster::new(&polygons, bounds);
+        let vectors = vector_box(bounds);
         Ok(Area {
-            polygons,
             edges,
             bounds,
             shifts,
-            cover,
+            raster,
+            vectors,
+            cover: OnceLock::new(),
         })
     }
 
@@ -122,7 +130,12 @@ impl Area {
     /// the area and its neighbours, one resolution for all, sorted.
     #[doc(hidden)]
     pub fn cover(&self) -> &[CellIndex] {
-        &self.cover
+        self.cover.get_or_init(|| cover(&self.bounds))
+    }
+
+    /// A box of quantised unit vectors that holds every point the area can contain.
+    pub(crate) fn vector_box(&self) -> &(Quantized, Quantized) {
+        &self.vectors
     }
 
     /// A value that identifies the area's edges, for cursors.
@@ -135,17 +148,26 @@ impl Area {
     }
 
     /// Whether the point (degrees) is in the area.
+    ///
+    /// Exact: the grid decides the points of cells that no edge touches, and the edges of
+    /// the point's row decide the rest with robust orientation tests.
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
         self.shifts.iter().any(|shift| {
             let point = Coord {
                 x: lon + shift,
                 y: lat,
             };
-            in_bounds(&self.bounds, point) && self.polygons.iter().any(|p| in_polygon(p, point))
+            in_bounds(&self.bounds, point)
+                && match self.raster.class_of(point) {
+                    Class::Inside => true,
+                    Class::Outside => false,
+                    Class::Boundary => self.raster.exact(point),
+                }
         })
     }
 
-    /// Where the rectangle `[west, south, east, north]` (degrees, `west ≤ east`) lies.
+    /// Where the rectangle `[west, south, east, north]` (degrees, `west ≤ east`) lies, from
+    /// every edge: exact, for rectangles of any size.
     pub(crate) fn side_of(&self, rect: [f64; 4]) -> Side {
         // Widened by about a micrometre so that rounding cannot hide a touching edge.
         const SLACK: f64 = 1e-11;
@@ -168,8 +190,59 @@ impl Area {
                 x: (r[0] + r[2]) / 2.0,
                 y: (r[1] + r[3]) / 2.0,
             };
-            if self.polygons.iter().any(|p| in_polygon(p, center)) {
+            if in_bounds(&self.bounds, center) && self.raster.exact(center) {
                 side = Side::Inside;
+            }
+        }
+        side
+    }
+
+    /// [`Area::contains`] for coordinates stored in units of 1e-7 degrees, with the same
+    /// answer: the grid places the point by multiplication (its rounding is far below the
+    /// margin), and only a point on a boundary cell is converted exactly and tested.
+    #[inline]
+    pub(crate) fn contains_stored(&self, lat_e7: i32, lon_e7: i32) -> bool {
+        let (lat, lon) = (f64::from(lat_e7) * 1e-7, f64::from(lon_e7) * 1e-7);
+        let b = &self.bounds;
+        self.shifts.iter().any(|shift| {
+            let point = Coord {
+                x: lon + shift,
+                y: lat,
+            };
+            let near = point.x >= b[0] - MARGIN
+                && point.x <= b[2] + MARGIN
+                && point.y >= b[1] - MARGIN
+                && point.y <= b[3] + MARGIN;
+            near && match self.raster.class_of(point) {
+                Class::Inside => true,
+                Class::Outside => false,
+                Class::Boundary => {
+                    let exact = Coord {
+                        x: f64::from(lon_e7) / 1e7 + shift,
+                        y: f64::from(lat_e7) / 1e7,
+                    };
+                    in_bounds(b, exact) && self.raster.exact(exact)
+                }
+            }
+        })
+    }
+
+    /// Where the rectangle `[west, south, east, north]` (degrees, `west ≤ east`) lies, from
+    /// the raster: cheap for small rectangles, and `Crossing` may also mean one near the
+    /// boundary or one over too many cells.
+    pub(crate) fn side_by_raster(&self, rect: [f64; 4]) -> Side {
+        let mut side = Side::Outside;
+        for shift in &self.shifts {
+            let r = [rect[0] + shift, rect[1], rect[2] + shift, rect[3]];
+            let b = &self.bounds;
+            if r[2] < b[0] || r[0] > b[2] || r[3] < b[1] || r[1] > b[3] {
+                continue;
+            }
+            let within = r[0] >= b[0] && r[2] <= b[2] && r[1] >= b[1] && r[3] <= b[3];
+            match self.raster.side_of(r, within) {
+                Side::Inside => return Side::Inside,
+                Side::Crossing => side = Side::Crossing,
+                Side::Outside => {}
             }
         }
         side
@@ -284,15 +357,6 @@ fn in_bounds(b: &[f64; 4], c: Coord<f64>) -> bool {
     c.x >= b[0] && c.x <= b[2] && c.y >= b[1] && c.y <= b[3]
 }
 
-/// Inside or on the outer ring and not strictly inside a hole; exact (robust predicates).
-fn in_polygon(polygon: &Polygon<f64>, c: Coord<f64>) -> bool {
-    coord_pos_relative_to_ring(c, polygon.exterior()) != CoordPos::Outside
-        && polygon
-            .interiors()
-            .iter()
-            .all(|hole| coord_pos_relative_to_ring(c, hole) != CoordPos::Inside)
-}
-
 /// Whether the segment meets the closed rectangle: their boxes overlap and the rectangle's
 /// corners are not all strictly on one side of the segment's line.
 #[inline]
@@ -371,4 +435,447 @@ fn cover(bounds: &[f64; 4]) -> Vec<CellIndex> {
     cells.sort_unstable();
     cells.dedup();
     cells
+}
+
+/// Where a cell of the raster lies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Outside,
+    Inside,
+    Boundary,
+}
+
+/// An edge of a ring, with the ring it belongs to.
+#[derive(Clone, Copy, Debug)]
+struct RingEdge {
+    polygon: u32,
+    /// 0 for the outer ring, `1 + i` for hole `i`.
+    ring: u32,
+    from: Coord<f64>,
+    to: Coord<f64>,
+    /// Longitude per latitude along the edge; 0 for an edge along a parallel.
+    slope: f64,
+}
+
+/// A grid of at most `GRID × GRID` cells over an area's bounding box. A cell that no edge
+/// touches (with a margin far above rounding) lies wholly inside or wholly outside, so one
+/// exact test of a point in it decides all of them; the edges that reach each row make the
+/// exact test of a point on a boundary cell cost a few edges instead of all of them.
+#[derive(Clone, Debug)]
+struct Raster {
+    origin: Coord<f64>,
+    /// Cell width and height, degrees.
+    step: Coord<f64>,
+    /// Their inverses: a multiplication places a point. Its rounding moves a point by far
+    /// less than the margin, which keeps any cell's class right for such points too.
+    inverse: Coord<f64>,
+    columns: usize,
+    rows: usize,
+    classes: Vec<Class>,
+    /// `band_starts[r]..band_starts[r + 1]` are the edges of row `r` in `band_edges`, in ring
+    /// order.
+    band_starts: Vec<usize>,
+    band_edges: Vec<RingEdge>,
+}
+
+/// A placeholder to size the row edges before they are filled.
+const EMPTY_EDGE: RingEdge = RingEdge {
+    polygon: 0,
+    ring: 0,
+    from: Coord { x: 0.0, y: 0.0 },
+    to: Coord { x: 0.0, y: 0.0 },
+    slope: 0.0,
+};
+
+/// Cells a side of the raster.
+const GRID: usize = 64;
+
+/// Degrees by which cells and rows are widened before edges are assigned to them: far
+/// above the rounding of the arithmetic, far below the size of a cell.
+const MARGIN: f64 = 1e-9;
+
+impl Raster {
+    fn new(polygons: &[Polygon<f64>], bounds: [f64; 4]) -> Raster {
+        let [west, south, east, north] = bounds;
+        let origin = Coord { x: west, y: south };
+        let (width, height) = ((east - west).max(0.0), (north - south).max(0.0));
+        let columns = if width > 0.0 { GRID } else { 1 };
+        let rows = if height > 0.0 { GRID } else { 1 };
+        let step = Coord {
+            x: if width > 0.0 {
+                width / GRID as f64
+            } else {
+                1.0
+            },
+            y: if height > 0.0 {
+                height / GRID as f64
+            } else {
+                1.0
+            },
+        };
+        let mut raster = Raster {
+            origin,
+            step,
+            inverse: Coord {
+                x: 1.0 / step.x,
+                y: 1.0 / step.y,
+            },
+            columns,
+            rows,
+            classes: vec![Class::Outside; columns * rows],
+            band_starts: Vec::with_capacity(rows + 1),
+            band_edges: Vec::new(),
+        };
+        let edges: Vec<RingEdge> = polygons
+            .iter()
+            .enumerate()
+            .flat_map(|(polygon_index, polygon)| {
+                let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+                rings.enumerate().flat_map(move |(ring_index, ring)| {
+                    ring.lines().map(move |line| RingEdge {
+                        polygon: polygon_index as u32,
+                        ring: ring_index as u32,
+                        from: line.start,
+                        to: line.end,
+                        slope: if line.end.y == line.start.y {
+                            0.0
+                        } else {
+                            (line.end.x - line.start.x) / (line.end.y - line.start.y)
+                        },
+                    })
+                })
+            })
+            .collect();
+        // Rows by counting: how many edges each row gets, then each edge into its rows, in
+        // ring order.
+        let mut counts = vec![0usize; rows + 1];
+        for edge in &edges {
+            for row in raster.rows_of(edge) {
+                counts[row + 1] += 1;
+            }
+        }
+        for row in 0..rows {
+            counts[row + 1] += counts[row];
+        }
+        raster.band_starts = counts.clone();
+        raster.band_edges = vec![EMPTY_EDGE; counts[rows]];
+        for edge in &edges {
+            for row in raster.rows_of(edge) {
+                raster.band_edges[counts[row]] = *edge;
+                counts[row] += 1;
+            }
+        }
+        // A row's cells that edges touch are the union of the edges' column ranges; every
+        // run of cells between them lies on one side of the boundary. A run's centre is half
+        // a cell or more from every edge, so the crossings of the row's centre line,
+        // computed in floating point, place it exactly.
+        let mut crossings: Vec<(f64, u32, u32)> = Vec::new();
+        let mut touched: Vec<(usize, usize)> = Vec::new();
+        for row in 0..rows {
+            let y = origin.y + (row as f64 + 0.5) * step.y;
+            crossings.clear();
+            touched.clear();
+            let band = &raster.band_edges[raster.band_starts[row]..raster.band_starts[row + 1]];
+            for edge in band {
+                let (a, b) = (edge.from, edge.to);
+                if (a.y > y) != (b.y > y) {
+                    let x = a.x + (y - a.y) * edge.slope;
+                    crossings.push((x, edge.polygon, edge.ring));
+                }
+                touched.push(raster.columns_of(edge, row));
+            }
+            touched.sort_unstable();
+            let cells = &mut raster.classes[row * columns..(row + 1) * columns];
+            let mut next = 0;
+            let fill = |cells: &mut [Class], from: usize, to: usize| {
+                let x = origin.x + (from as f64 + 0.5) * step.x;
+                let class = if inside_by_crossings(&crossings, x) {
+                    Class::Inside
+                } else {
+                    Class::Outside
+                };
+                cells[from..to].fill(class);
+            };
+            for &(from, to) in &touched {
+                if from > next {
+                    fill(cells, next, from);
+                }
+                if to + 1 > next {
+                    cells[from.max(next)..=to].fill(Class::Boundary);
+                    next = to + 1;
+                }
+            }
+            if next < columns {
+                fill(cells, next, columns);
+            }
+        }
+        raster
+    }
+
+    /// Where a rectangle that meets the bounds lies; `within` when it lies inside them.
+    fn side_of(&self, rect: [f64; 4], within: bool) -> Side {
+        let columns = (
+            Self::index(rect[0], self.origin.x, self.inverse.x, self.columns),
+            Self::index(rect[2], self.origin.x, self.inverse.x, self.columns),
+        );
+        let rows = (
+            Self::index(rect[1], self.origin.y, self.inverse.y, self.rows),
+            Self::index(rect[3], self.origin.y, self.inverse.y, self.rows),
+        );
+        // A rectangle over many cells is worth splitting, not scanning.
+        const MOST_CELLS: usize = 64;
+        if (rows.1 - rows.0 + 1) * (columns.1 - columns.0 + 1) > MOST_CELLS {
+            return Side::Crossing;
+        }
+        let first = self.classes[rows.0 * self.columns + columns.0];
+        if first == Class::Boundary || (first == Class::Inside && !within) {
+            return Side::Crossing;
+        }
+        for row in rows.0..=rows.1 {
+            let cells =
+                &self.classes[row * self.columns + columns.0..=row * self.columns + columns.1];
+            if cells.iter().any(|&class| class != first) {
+                return Side::Crossing;
+            }
+        }
+        if first == Class::Inside {
+            Side::Inside
+        } else {
+            Side::Outside
+        }
+    }
+
+    /// The row or column of `value` along an axis, clamped to the grid.
+    #[inline(always)]
+    fn index(value: f64, origin: f64, inverse: f64, count: usize) -> usize {
+        let i = (value - origin) * inverse;
+        // Truncation is the floor for positive values; NaN and negatives go to 0.
+        if i > 0.0 {
+            (i as usize).min(count - 1)
+        } else {
+            0
+        }
+    }
+
+    /// The rows an edge reaches, widened by the margin.
+    fn rows_of(&self, edge: &RingEdge) -> std::ops::RangeInclusive<usize> {
+        let (a, b) = (edge.from, edge.to);
+        let (low, high) = (a.y.min(b.y) - MARGIN, a.y.max(b.y) + MARGIN);
+        Self::index(low, self.origin.y, self.inverse.y, self.rows)
+            ..=Self::index(high, self.origin.y, self.inverse.y, self.rows)
+    }
+
+    /// The columns of the cells of `row` that the edge touches, widened by the margin.
+    fn columns_of(&self, edge: &RingEdge, row: usize) -> (usize, usize) {
+        let (a, b) = (edge.from, edge.to);
+        let (low, high) = (a.y.min(b.y) - MARGIN, a.y.max(b.y) + MARGIN);
+        // The part of the edge within the row, widened by the margin.
+        let bottom = self.origin.y + row as f64 * self.step.y - MARGIN;
+        let top = self.origin.y + (row + 1) as f64 * self.step.y + MARGIN;
+        let (x0, x1) = if a.y == b.y {
+            (a.x.min(b.x), a.x.max(b.x))
+        } else {
+            let (south, north) = (a.y.min(b.y), a.y.max(b.y));
+            let at = |y: f64| a.x + (y.clamp(south, north) - a.y) * edge.slope;
+            let (u, v) = (at(bottom.max(low)), at(top.min(high)));
+            (u.min(v), u.max(v))
+        };
+        (
+            Self::index(x0 - MARGIN, self.origin.x, self.inverse.x, self.columns),
+            Self::index(x1 + MARGIN, self.origin.x, self.inverse.x, self.columns),
+        )
+    }
+
+    #[inline]
+    fn class_of(&self, point: Coord<f64>) -> Class {
+        let column = Self::index(point.x, self.origin.x, self.inverse.x, self.columns);
+        let row = Self::index(point.y, self.origin.y, self.inverse.y, self.rows);
+        self.classes
+            .get(row * self.columns + column)
+            .copied()
+            .unwrap_or(Class::Boundary)
+    }
+
+    /// Whether a point within the area's bounds is in the area: inside or on the outer ring
+    /// of a polygon and not strictly inside one of its holes. Exact: robust orientation
+    /// tests against the edges of the point's row, which are all the edges that reach its
+    /// latitude.
+    fn exact(&self, point: Coord<f64>) -> bool {
+        let row = Self::index(point.y, self.origin.y, self.inverse.y, self.rows);
+        let (Some(&start), Some(&end)) = (self.band_starts.get(row), self.band_starts.get(row + 1))
+        else {
+            return false;
+        };
+        let edges = self.band_edges.get(start..end).unwrap_or(&[]);
+        let mut i = 0;
+        while let Some(first) = edges.get(i) {
+            let polygon = first.polygon;
+            let (mut in_outer, mut in_hole) = (false, false);
+            while let Some(edge) = edges.get(i).filter(|e| e.polygon == polygon) {
+                let ring = edge.ring;
+                let (mut crossings, mut on_edge) = (false, false);
+                while let Some(edge) = edges
+                    .get(i)
+                    .filter(|e| e.polygon == polygon && e.ring == ring)
+                {
+                    match crossing(edge.from, edge.to, point) {
+                        Crossing::On => on_edge = true,
+                        Crossing::Crosses => crossings = !crossings,
+                        Crossing::Misses => {}
+                    }
+                    i += 1;
+                }
+                if ring == 0 {
+                    in_outer = on_edge || crossings;
+                } else if crossings && !on_edge {
+                    in_hole = true;
+                }
+            }
+            if in_outer && !in_hole {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Whether a point is in the area, from the crossings `(longitude, polygon, ring)` of its
+/// latitude line with the edges, in ring order: a ring holds the point when an odd number
+/// of them lie east of it. Exact for points well away from every edge.
+fn inside_by_crossings(crossings: &[(f64, u32, u32)], x: f64) -> bool {
+    let mut i = 0;
+    while let Some(&(_, polygon, _)) = crossings.get(i) {
+        let (mut in_outer, mut in_hole) = (false, false);
+        while let Some(&(_, _, ring)) = crossings.get(i).filter(|c| c.1 == polygon) {
+            let mut odd = false;
+            while let Some(&(crossing, _, _)) =
+                crossings.get(i).filter(|c| c.1 == polygon && c.2 == ring)
+            {
+                odd ^= crossing > x;
+                i += 1;
+            }
+            if ring == 0 {
+                in_outer = odd;
+            } else {
+                in_hole |= odd;
+            }
+        }
+        if in_outer && !in_hole {
+            return true;
+        }
+    }
+    false
+}
+
+/// What a ray from a point towards growing longitude does at one edge.
+enum Crossing {
+    /// The point is on the edge.
+    On,
+    /// The ray crosses the edge (half-open in latitude, so a vertex counts once).
+    Crosses,
+    Misses,
+}
+
+#[inline]
+fn crossing(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> Crossing {
+    let spans = (a.y > p.y) != (b.y > p.y);
+    let within_box =
+        p.x >= a.x.min(b.x) && p.x <= a.x.max(b.x) && p.y >= a.y.min(b.y) && p.y <= a.y.max(b.y);
+    if !spans && !within_box {
+        return Crossing::Misses;
+    }
+    let side = orient(a, b, p);
+    if side == 0.0 && within_box {
+        return Crossing::On;
+    }
+    // Upward, the ray crosses when the point is left of the edge; downward, when right.
+    if spans && ((b.y > a.y) == (side > 0.0)) {
+        Crossing::Crosses
+    } else {
+        Crossing::Misses
+    }
+}
+
+/// The sign of the orientation of `p` against the line `a → b` (positive when `p` is to its
+/// left), exact: the floating-point determinant where its error bound (Shewchuk's) shows its
+/// sign is right, the adaptive robust predicate otherwise.
+#[inline]
+fn orient(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> f64 {
+    const BOUND: f64 = (3.0 + 16.0 * f64::EPSILON / 2.0) * f64::EPSILON / 2.0;
+    let left = (a.x - p.x) * (b.y - p.y);
+    let right = (a.y - p.y) * (b.x - p.x);
+    let determinant = left - right;
+    if determinant.abs() > BOUND * (left.abs() + right.abs()) {
+        return determinant;
+    }
+    robust::orient2d(
+        robust::Coord { x: a.x, y: a.y },
+        robust::Coord { x: b.x, y: b.y },
+        robust::Coord { x: p.x, y: p.y },
+    )
+}
+
+/// A box of quantised unit vectors holding every point whose longitude is in `[west, east]`
+/// and latitude in `[south, north]` (degrees, `west ≤ east`), widened by a margin that covers
+/// rounding and the storage of coordinates to 1e-7 degrees.
+fn vector_box(bounds: [f64; 4]) -> (Quantized, Quantized) {
+    let [west, south, east, north] = bounds;
+    if !(west <= east && south <= north) {
+        return ([0; 3], [-1; 3]);
+    }
+    // Whether some `angle + 360 k` lies in `[west, east]`.
+    let reaches = |angle: f64| {
+        let k = ((west - angle) / 360.0).ceil();
+        angle + 360.0 * k <= east
+    };
+    let (sin_s, cos_s) = south.to_radians().sin_cos();
+    let (sin_n, cos_n) = north.to_radians().sin_cos();
+    let cos_lat = [
+        cos_s.min(cos_n),
+        if south <= 0.0 && north >= 0.0 {
+            1.0
+        } else {
+            cos_s.max(cos_n)
+        },
+    ];
+    let (sin_w, cos_w) = west.to_radians().sin_cos();
+    let (sin_e, cos_e) = east.to_radians().sin_cos();
+    let whole = east - west >= 360.0;
+    let range = |at_w: f64, at_e: f64, top: f64, bottom: f64| {
+        [
+            if whole || reaches(bottom) {
+                -1.0
+            } else {
+                at_w.min(at_e)
+            },
+            if whole || reaches(top) {
+                1.0
+            } else {
+                at_w.max(at_e)
+            },
+        ]
+    };
+    let cos_lon = range(cos_w, cos_e, 0.0, 180.0);
+    let sin_lon = range(sin_w, sin_e, 90.0, -90.0);
+    // `cos_lat` is never negative: the product's extremes use its ends by the sign of the other.
+    let product = |[low, high]: [f64; 2]| {
+        [
+            if low >= 0.0 {
+                cos_lat[0] * low
+            } else {
+                cos_lat[1] * low
+            },
+            if high >= 0.0 {
+                cos_lat[1] * high
+            } else {
+                cos_lat[0] * high
+            },
+        ]
+    };
+    let axes = [product(cos_lon), product(sin_lon), [sin_s, sin_n]];
+    // 1e-7 degrees of storage is about 2 quanta; 64 leaves room for any rounding.
+    const SLACK: f64 = 64.0;
+    let low = axes.map(|[low, _]| (low * SCALE - SLACK).floor().max(-SCALE) as i32);
+    let high = axes.map(|[_, high]| (high * SCALE + SLACK).ceil().min(SCALE) as i32);
+    (low, high)
 }

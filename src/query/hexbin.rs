@@ -11,7 +11,6 @@ use std::ops::Range;
 use h3o::{CellIndex, Resolution};
 
 use super::area::{Area, Side};
-use super::filter::Filter;
 use super::polygon::Walk;
 use crate::activity::HealthState;
 use crate::error::QueryError;
@@ -82,8 +81,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         max_cells: usize,
     ) -> Result<Vec<HexBin>, QueryError> {
         let sums = self.running_sums();
-        let filter = Filter::new();
-        let walk = Walk::new(self, area, &filter);
+        let walk = Walk::new(self, area);
         if sums.len() != walk.all().len() + 1 {
             return Err(QueryError::Corrupt {
                 section: SectionKind::CellKeys.name(),

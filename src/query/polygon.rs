@@ -1,10 +1,9 @@
 //! Hubs in a polygon, and the nearest and ranked hubs among them.
 //!
-//! The area's H3 cover gives the candidates: the descendants of each cover cell are one range
-//! of the cell index. A range is decided whole where the bounding rectangle of its hubs lies
-//! inside or outside the area; a range that straddles the boundary is split into its cell's
-//! children (their ranges partition it), down to small ranges whose hubs are tested one by
-//! one with an exact point-in-polygon test.
+//! The kd-tree gives the candidates: its walk keeps the nodes whose box of unit vectors meets
+//! the box that holds the area's bounding rectangle. Each candidate's stored coordinates then
+//! go through the area's raster, which decides most points by one lookup, and the few on
+//! cells that an edge touches by exact orientation tests against that row's edges.
 
 use h3o::CellIndex;
 
@@ -12,10 +11,9 @@ use super::area::{Area, Side};
 use super::filter::Filter;
 use super::nearest::Nearest;
 use super::ranked::Ranked;
-use super::search::Candidate;
+use super::search::{BoxTest, Candidate};
 use super::{check_point, Hit};
 use crate::error::QueryError;
-use crate::format::activity::Health;
 use crate::format::cells::descendant_range;
 use crate::format::hubs::HubsView;
 use crate::format::SectionKind;
@@ -24,34 +22,23 @@ use crate::snapshot::HubRef;
 use crate::sphere::{radius_key, Key, Probe};
 use crate::Snapshot;
 
-/// Ranges of at most this many hubs are tested hub by hub rather than split.
-const SMALL_RANGE: usize = 24;
-
-/// The columns a polygon walk reads.
+/// The columns a walk of an area over the cell index reads (hex aggregates).
 pub(crate) struct Walk<'a> {
     pub(crate) area: &'a Area,
-    filter: &'a Filter,
     keys: &'a [u64],
     positions: &'a [u32],
     hubs: HubsView<'a>,
-    health: &'a [Health],
 }
 
 impl<'a> Walk<'a> {
-    /// A walk over the snapshot's cell index, keeping what the filter keeps.
-    pub(crate) fn new<B: AsRef<[u8]>>(
-        snapshot: &'a Snapshot<B>,
-        area: &'a Area,
-        filter: &'a Filter,
-    ) -> Walk<'a> {
+    /// A walk of the area over the snapshot's cell index.
+    pub(crate) fn new<B: AsRef<[u8]>>(snapshot: &'a Snapshot<B>, area: &'a Area) -> Walk<'a> {
         let cells = snapshot.cells();
         Walk {
             area,
-            filter,
             keys: cells.keys,
             positions: cells.hubs,
             hubs: snapshot.hubs(),
-            health: snapshot.activity().health,
         }
     }
 
@@ -63,42 +50,6 @@ impl<'a> Walk<'a> {
     /// The positions of entries `range`.
     pub(crate) fn positions(&self, range: std::ops::Range<usize>) -> &'a [u32] {
         self.positions.get(range).unwrap_or(&[])
-    }
-
-    /// Appends the positions of the filter's hubs in `cell` (entries `range` of the cell
-    /// index) that lie in the area.
-    fn visit(&self, cell: CellIndex, range: std::ops::Range<usize>, out: &mut Vec<u32>) {
-        let Some(entries) = self.positions.get(range.clone()) else {
-            return;
-        };
-        if entries.is_empty() {
-            return;
-        }
-        // TODO(#4): a straddling range re-reads its hubs' coordinates at every level it is
-        // split; with the walk's other costs a city polygon takes about as long as testing
-        // every hub of its bounding box, against a 0.2× target.
-        let side = if entries.len() <= SMALL_RANGE {
-            Side::Crossing
-        } else {
-            self.area.side_of(self.rect_of(entries))
-        };
-        match side {
-            Side::Outside => {}
-            Side::Inside if self.filter.is_open() => out.extend_from_slice(entries),
-            Side::Inside => out.extend(entries.iter().filter(|&&p| self.keeps(p))),
-            Side::Crossing => match cell.resolution().succ() {
-                Some(finer) if entries.len() > SMALL_RANGE => {
-                    for child in cell.children(finer) {
-                        let sub = self.entries_of(child, range.clone());
-                        self.visit(child, sub, out);
-                    }
-                }
-                _ => {
-                    let inside = |&&p: &&u32| self.inside(p) && self.keeps(p);
-                    out.extend(entries.iter().filter(inside));
-                }
-            },
-        }
     }
 
     /// The entries, within `within`, of the descendants of `cell`.
@@ -137,21 +88,6 @@ impl<'a> Walk<'a> {
         self.coords(position)
             .is_some_and(|(lat, lon)| self.area.contains(lat, lon))
     }
-
-    fn keeps(&self, position: u32) -> bool {
-        let p = position as usize;
-        let hubs = &self.hubs;
-        let (Some(&id), Some(&categories), Some(&flags), Some(&members)) = (
-            hubs.ids.get(p),
-            hubs.categories.get(p),
-            hubs.flags.get(p),
-            hubs.members.get(p),
-        ) else {
-            return false;
-        };
-        self.filter.matches(id, categories, flags)
-            && self.filter.figures_match(members, self.health.get(p))
-    }
 }
 
 impl<B: AsRef<[u8]>> Snapshot<B> {
@@ -178,7 +114,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
     }
 
     /// The positions of the hubs in the area that the filter keeps, into `positions`
-    /// (cleared first), in cell order: the fast form of [`Snapshot::hubs_in_area`].
+    /// (cleared first), in storage order: the fast form of [`Snapshot::hubs_in_area`].
     ///
     /// # Errors
     ///
@@ -190,16 +126,12 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         positions: &mut Vec<u32>,
     ) -> Result<(), QueryError> {
         positions.clear();
-        let walk = Walk::new(self, area, filter);
-        let all = walk.all();
-        for &cell in area.cover() {
-            let range = walk.entries_of(cell, all.clone());
-            walk.visit(cell, range, positions);
-        }
-        // Cover cells of one resolution have disjoint descendants: no hub comes twice.
-        if positions.iter().any(|&p| p as usize >= self.hub_count()) {
-            return Err(corrupt());
-        }
+        let search = self.search(Probe::new(0.0, 0.0), filter)?;
+        let test = InArea {
+            area,
+            coords: self.hubs().coords,
+        };
+        search.in_box(area.vector_box(), &test, positions);
         Ok(())
     }
 
@@ -252,6 +184,39 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         let mut positions = Vec::new();
         self.hubs_in_area_with(area, query.filter_ref(), &mut positions)?;
         self.ranked_among(query, &positions, area.fingerprint())
+    }
+}
+
+/// Whether hubs lie in an area, by their stored coordinates.
+struct InArea<'a> {
+    area: &'a Area,
+    coords: &'a [[i32; 2]],
+}
+
+impl BoxTest for InArea<'_> {
+    fn leaf(&self, range: std::ops::Range<usize>) -> Side {
+        let Some(coords) = self.coords.get(range) else {
+            return Side::Outside;
+        };
+        let mut r = [i32::MAX, i32::MAX, i32::MIN, i32::MIN];
+        for c in coords {
+            r = [
+                r[0].min(c[1]),
+                r[1].min(c[0]),
+                r[2].max(c[1]),
+                r[3].max(c[0]),
+            ];
+        }
+        if r[0] > r[2] {
+            return Side::Outside;
+        }
+        self.area.side_by_raster(r.map(|v| f64::from(v) / 1e7))
+    }
+
+    fn point(&self, position: usize) -> bool {
+        self.coords
+            .get(position)
+            .is_some_and(|c| self.area.contains_stored(c[0], c[1]))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::BinaryHeap;
 
+use super::area::Side;
 use super::filter::Filter;
 use super::order::SortBuffers;
 use super::within::Order;
@@ -121,19 +122,75 @@ impl<'a> Search<'a> {
             }
         }
         // Unions are only read when a filter needs them: they cost a cache miss a node.
-        if !open {
-            let flags = *self.tree.flags.get(node)?;
-            if !self.filter.may_match(stored.categories, flags) {
-                return None;
+        if !open && !self.node_may_match(node, stored.categories) {
+            return None;
+        }
+        Some(lower_bound)
+    }
+
+    /// Whether the filter may keep a point of node `node`, whose category union is
+    /// `categories`.
+    #[inline(always)]
+    fn node_may_match(&self, node: usize, categories: u64) -> bool {
+        let Some(&flags) = self.tree.flags.get(node) else {
+            return false;
+        };
+        if !self.filter.may_match(categories, flags) {
+            return false;
+        }
+        // Format 1 has no summaries: its nodes cannot be pruned by members.
+        self.summaries
+            .get(node + 1)
+            .is_none_or(|summary| self.filter.members_may_match(summary.max_members))
+    }
+
+    /// The positions of the points in the box `low..=high` that the filter keeps and `test`
+    /// accepts, appended to `out` in storage order.
+    pub(crate) fn in_box(
+        &self,
+        (low, high): &(Quantized, Quantized),
+        test: &impl BoxTest,
+        out: &mut Vec<u32>,
+    ) {
+        let open = self.filter.is_open();
+        let mut stack: Vec<(u32, u64)> = vec![(0, 0)];
+        while let Some((level, position)) = stack.pop() {
+            let node = Self::node_index(level, position);
+            let Some(stored) = self.tree.node(node) else {
+                continue;
+            };
+            let (lo, hi) = split_box(&stored.bounds);
+            let apart = (0..3).any(|axis| lo[axis] > high[axis] || hi[axis] < low[axis]);
+            if apart || !(open || self.node_may_match(node, stored.categories)) {
+                continue;
             }
-            // Format 1 has no summaries: its nodes cannot be pruned by members.
-            if let Some(summary) = self.summaries.get(node + 1) {
-                if !self.filter.members_may_match(summary.max_members) {
-                    return None;
+            if level < self.tree.depth {
+                stack.push((level + 1, position * 2 + 1));
+                stack.push((level + 1, position * 2));
+                continue;
+            }
+            let range = self.range(level, position);
+            let Some(points) = self.tree.points.get(range.clone()) else {
+                continue;
+            };
+            match test.leaf(range.clone()) {
+                Side::Outside => {}
+                Side::Inside => out.extend(
+                    range
+                        .filter(|&position| self.admits(position, Key::MAX, open))
+                        .map(|position| position as u32),
+                ),
+                Side::Crossing => {
+                    for (point, position) in points.iter().zip(range) {
+                        let near = (0..3)
+                            .all(|axis| point[axis] >= low[axis] && point[axis] <= high[axis]);
+                        if near && self.admits(position, Key::MAX, open) && test.point(position) {
+                            out.push(position as u32);
+                        }
+                    }
                 }
             }
         }
-        Some(lower_bound)
     }
 
     /// A frame for a node, or `None` if nothing in it can be returned.
@@ -362,6 +419,14 @@ impl<'a> Search<'a> {
             }
         }
     }
+}
+
+/// What a walk of a box asks of the points it finds.
+pub(crate) trait BoxTest {
+    /// Whether all, none or some of the points at positions `range` pass.
+    fn leaf(&self, range: std::ops::Range<usize>) -> Side;
+    /// Whether the point at `position` passes.
+    fn point(&self, position: usize) -> bool;
 }
 
 /// A stored box as its min and max corners.
