@@ -169,7 +169,7 @@ fn check_hub_queries(pair: &Pair, places: &[(f64, f64)], seed: u64) {
         ];
         for query in &within {
             let expected = ids_and_distances_of_whole(&pair.whole.within(query).unwrap().hits);
-            let found = pair.set.within(query).unwrap();
+            let found = pair.set.within(query).unwrap().hits;
             assert_eq!(ids_and_distances(&found), expected, "{query:?}");
         }
         let query = Within::new(lat, lon, 60_000.0).unordered();
@@ -185,6 +185,7 @@ fn check_hub_queries(pair: &Pair, places: &[(f64, f64)], seed: u64) {
             .set
             .within(&query)
             .unwrap()
+            .hits
             .iter()
             .map(|h| h.id)
             .collect();
@@ -214,6 +215,7 @@ fn check_ranked_and_upcoming(pair: &Pair, places: &[(f64, f64)], seed: u64) {
                 .set
                 .ranked(&query)
                 .unwrap()
+                .hits
                 .iter()
                 .map(|h| (h.hit.id, h.hit.score, h.hit.distance_m))
                 .collect();
@@ -239,7 +241,7 @@ fn check_ranked_and_upcoming(pair: &Pair, places: &[(f64, f64)], seed: u64) {
                 .iter()
                 .map(|h| (h.id, h.starts_at, h.score, h.distance_m))
                 .collect();
-            let found = pair.set.upcoming(&query).unwrap();
+            let found = pair.set.upcoming(&query).unwrap().hits;
             let found_ids: Vec<_> = found
                 .iter()
                 .map(|h| (h.hit.id, h.hit.starts_at, h.hit.score, h.hit.distance_m))
@@ -273,6 +275,137 @@ fn every_query_through_shards_equals_the_unsharded_snapshot() {
         check_hub_queries(&pair, &places, seed);
         check_ranked_and_upcoming(&pair, &places, seed + 100);
     }
+}
+
+/// Pages through a shard set, cursor after cursor, concatenate to the unsharded answer
+/// asked in one go; a cursor of another query or of a single snapshot is refused.
+#[test]
+fn pages_through_shards_concatenate_to_the_whole_answer() {
+    let (builder, places) = builder(3);
+    let pair = pair(&builder, Resolution::Two);
+    let mut paged = 0;
+    for (lat, lon) in queries(&places, 40, 31) {
+        // Within, nearest first.
+        let whole = pair
+            .whole
+            .within(&Within::new(lat, lon, 300_000.0).limit(10_000))
+            .unwrap()
+            .hits;
+        let mut query = Within::new(lat, lon, 300_000.0).limit(7);
+        let mut found = Vec::new();
+        loop {
+            let page = pair.set.within(&query).unwrap();
+            found.extend(page.hits);
+            // A cursor that failed to move on would repeat hits forever.
+            assert!(found.len() <= whole.len(), "pages repeat at {lat} {lon}");
+            match page.next {
+                Some(cursor) => query = query.after(cursor),
+                None => break,
+            }
+            paged += 1;
+        }
+        assert_eq!(
+            ids_and_distances(&found),
+            ids_and_distances_of_whole(&whole),
+            "within at {lat} {lon}"
+        );
+
+        // Ranked.
+        let whole: Vec<_> = pair
+            .whole
+            .ranked(&Ranked::new(lat, lon, 400_000.0).k(10_000))
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| (h.id, h.score))
+            .collect();
+        let mut query = Ranked::new(lat, lon, 400_000.0).k(6);
+        let mut found = Vec::new();
+        loop {
+            let page = pair.set.ranked(&query).unwrap();
+            found.extend(page.hits.iter().map(|h| (h.hit.id, h.hit.score)));
+            // A cursor that failed to move on would repeat hits forever.
+            assert!(found.len() <= whole.len(), "pages repeat at {lat} {lon}");
+            match page.next {
+                Some(cursor) => query = query.after(cursor),
+                None => break,
+            }
+        }
+        assert_eq!(found, whole, "ranked at {lat} {lon}");
+
+        // Upcoming events, by start and by relevance.
+        let relevance = EventOrder::Relevance {
+            distance: Decay::gauss(50_000.0, 0.0, 0.5).unwrap(),
+            time: Decay::exp(7.0 * DAY as f64, 0.0, 0.5).unwrap(),
+            activity_weight: 0.4,
+            activity_pivot: 5.0,
+        };
+        for order in [EventOrder::Start, relevance] {
+            let window = |limit| {
+                Upcoming::new(lat, lon, 300_000.0, AS_OF - 30 * DAY, AS_OF + 30 * DAY)
+                    .order(order)
+                    .limit(limit)
+            };
+            let whole: Vec<_> = pair
+                .whole
+                .upcoming(&window(100_000))
+                .unwrap()
+                .hits
+                .iter()
+                .map(|h| (h.id, h.starts_at, h.score))
+                .collect();
+            let mut query = window(5);
+            let mut found = Vec::new();
+            loop {
+                let page = pair.set.upcoming(&query).unwrap();
+                found.extend(
+                    page.hits
+                        .iter()
+                        .map(|h| (h.hit.id, h.hit.starts_at, h.hit.score)),
+                );
+                // A cursor that failed to move on would repeat hits forever.
+                assert!(found.len() <= whole.len(), "pages repeat at {lat} {lon}");
+                match page.next {
+                    Some(cursor) => query = query.after(cursor),
+                    None => break,
+                }
+            }
+            assert_eq!(found, whole, "upcoming {order:?} at {lat} {lon}");
+        }
+    }
+    assert!(paged > 100, "{paged} pages");
+
+    // Cursors belong to their shard set and their query.
+    let (lat, lon) = places[0];
+    let first = pair
+        .set
+        .within(&Within::new(lat, lon, 2_000_000.0).limit(3))
+        .unwrap();
+    let cursor = first.next.expect("a full page has a cursor");
+    let other_query = Within::new(lat, lon, 1_000_000.0).limit(3).after(cursor);
+    assert!(matches!(
+        pair.set.within(&other_query),
+        Err(ShardError::Query(hubdex::QueryError::BadCursor { .. }))
+    ));
+    let whole_cursor = pair
+        .whole
+        .within(&Within::new(lat, lon, 2_000_000.0).limit(3))
+        .unwrap()
+        .next
+        .unwrap();
+    let foreign = Within::new(lat, lon, 2_000_000.0)
+        .limit(3)
+        .after(whole_cursor);
+    assert!(matches!(
+        pair.set.within(&foreign),
+        Err(ShardError::Query(hubdex::QueryError::BadCursor { .. }))
+    ));
+    // And the shard set's cursor means nothing to the unsharded snapshot.
+    let set_cursor = Within::new(lat, lon, 2_000_000.0).limit(3).after(cursor);
+    assert!(matches!(
+        pair.whole.within(&set_cursor),
+        Err(hubdex::QueryError::BadCursor { .. })
+    ));
 }
 
 #[test]
@@ -348,7 +481,7 @@ fn a_query_that_needs_an_unloaded_shard_says_so() {
         let within = Within::new(lat, lon, radius_m / 2.0);
         let expected = pair.whole.within(&within).unwrap().hits;
         assert_eq!(
-            ids_and_distances(&subset.within(&within).unwrap()),
+            ids_and_distances(&subset.within(&within).unwrap().hits),
             ids_and_distances_of_whole(&expected)
         );
         // Farther out: refused whenever a hit is in an unloaded shard, else exact.
@@ -362,7 +495,7 @@ fn a_query_that_needs_an_unloaded_shard_says_so() {
             Ok(found) => {
                 assert!(!needs_unloaded);
                 assert_eq!(
-                    ids_and_distances(&found),
+                    ids_and_distances(&found.hits),
                     ids_and_distances_of_whole(&expected)
                 );
             }

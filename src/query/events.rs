@@ -175,7 +175,7 @@ impl Upcoming {
         Ok(())
     }
 
-    fn hash(&self) -> u32 {
+    pub(crate) fn hash(&self) -> u32 {
         let mut hasher = cursor::query_hasher();
         (
             "upcoming",
@@ -206,7 +206,7 @@ impl Upcoming {
 }
 
 /// The priority of an event by start: earlier is higher, and every value is non-negative.
-fn start_priority(start: u32) -> f64 {
+pub(crate) fn start_priority(start: u32) -> f64 {
     f64::from(u32::MAX - start)
 }
 

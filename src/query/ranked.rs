@@ -218,7 +218,7 @@ impl Ranked {
         &self.filter
     }
 
-    fn hash(&self) -> u32 {
+    pub(crate) fn hash(&self) -> u32 {
         let mut hasher = cursor::query_hasher();
         (
             "ranked",

@@ -82,7 +82,7 @@ impl Within {
         self
     }
 
-    fn hash(&self) -> u32 {
+    pub(crate) fn hash(&self) -> u32 {
         let mut hasher = cursor::query_hasher();
         (
             "within",

@@ -43,6 +43,6 @@ mod write;
 pub use error::ShardError;
 pub use manifest::{Manifest, ShardEntry, MANIFEST_FORMAT};
 pub use rank::{ShardEventHit, ShardRankedHit};
-pub use route::{ShardHit, ShardScratch};
+pub use route::{ShardHit, ShardPage, ShardScratch};
 pub use set::{Select, ShardSet};
 pub use write::{manifest_path, MANIFEST_FILE};

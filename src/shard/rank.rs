@@ -5,11 +5,14 @@
 use std::cmp::Ordering;
 
 use super::error::ShardError;
-use super::route::refuse_cursor;
+use super::route::ShardPage;
 use super::set::ShardSet;
 use crate::query::activity::EventRef;
 use crate::query::best::RankScratch;
+use crate::query::cursor::Cursor;
+use crate::query::events::start_priority;
 use crate::query::{check_point, check_radius};
+use crate::sphere::Key;
 use crate::{EventHit, EventOrder, Ranked, RankedHit, Upcoming};
 
 /// A ranked hub found through a [`ShardSet`].
@@ -37,15 +40,16 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
     /// # Errors
     ///
     /// [`ShardError::NotLoaded`] naming a shard within the radius that is not loaded;
-    /// [`ShardError::Query`] for an invalid parameter, a damaged shard or a cursor
-    /// (TODO(#4): paging across shards).
-    pub fn ranked(&self, query: &Ranked) -> Result<Vec<ShardRankedHit>, ShardError> {
+    /// [`ShardError::Query`] for an invalid parameter, a damaged shard or a cursor that
+    /// another shard set or another query made.
+    pub fn ranked(&self, query: &Ranked) -> Result<ShardPage<ShardRankedHit>, ShardError> {
         let mut hits = Vec::new();
-        self.ranked_with(query, &mut RankScratch::new(), &mut hits)?;
-        Ok(hits)
+        let next = self.ranked_with(query, &mut RankScratch::new(), &mut hits)?;
+        Ok(ShardPage { hits, next })
     }
 
-    /// [`ShardSet::ranked`] into `hits` (cleared first), reusing `scratch`.
+    /// [`ShardSet::ranked`] into `hits` (cleared first), reusing `scratch`; returns the next
+    /// page's cursor.
     ///
     /// # Errors
     ///
@@ -55,21 +59,35 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
         query: &Ranked,
         scratch: &mut RankScratch,
         hits: &mut Vec<ShardRankedHit>,
-    ) -> Result<(), ShardError> {
+    ) -> Result<Option<Cursor>, ShardError> {
         hits.clear();
         check_point(query.lat, query.lon)?;
         check_radius("radius_m", query.radius_m)?;
         query.weights.check()?;
-        refuse_cursor(query.cursor.is_some())?;
+        let hash = query.hash();
+        let after = self.resume(query.cursor, hash)?;
+        let mut resumed = after.map(|_| query.clone());
         let mut found = Vec::new();
         for shard in self.shards_near(query.lat, query.lon, query.radius_m, false)? {
-            self.loaded(shard)?
-                .ranked_with(query, scratch, &mut found)?;
+            let snapshot = self.loaded(shard)?;
+            // Each shard resumes after the same hit, under a cursor of its own.
+            let shard_query = match (&mut resumed, after) {
+                (Some(resumed), Some((key, id))) => {
+                    resumed.cursor = Some(shard_cursor(snapshot.fingerprint(), hash, key, id));
+                    &*resumed
+                }
+                _ => query,
+            };
+            snapshot.ranked_with(shard_query, scratch, &mut found)?;
             hits.extend(found.iter().map(|&hit| ShardRankedHit { shard, hit }));
         }
         hits.sort_unstable_by(|a, b| by_score(a.hit.score, a.hit.id, b.hit.score, b.hit.id));
         hits.truncate(query.k);
-        Ok(())
+        let full = query.k > 0 && hits.len() == query.k;
+        Ok(hits
+            .last()
+            .filter(|_| full)
+            .map(|last| self.cursor(hash, Key(last.hit.score.to_bits()), last.hit.id)))
     }
 
     /// Events starting in a time window within a radius, as
@@ -80,14 +98,15 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
     ///
     /// [`ShardError::NotLoaded`] naming a shard with venues within the radius that is not
     /// loaded; [`ShardError::Query`] for an invalid parameter, a damaged shard or a cursor
-    /// (TODO(#4): paging across shards).
-    pub fn upcoming(&self, query: &Upcoming) -> Result<Vec<ShardEventHit>, ShardError> {
+    /// that another shard set or another query made.
+    pub fn upcoming(&self, query: &Upcoming) -> Result<ShardPage<ShardEventHit>, ShardError> {
         let mut hits = Vec::new();
-        self.upcoming_with(query, &mut RankScratch::new(), &mut hits)?;
-        Ok(hits)
+        let next = self.upcoming_with(query, &mut RankScratch::new(), &mut hits)?;
+        Ok(ShardPage { hits, next })
     }
 
-    /// [`ShardSet::upcoming`] into `hits` (cleared first), reusing `scratch`.
+    /// [`ShardSet::upcoming`] into `hits` (cleared first), reusing `scratch`; returns the
+    /// next page's cursor.
     ///
     /// # Errors
     ///
@@ -97,14 +116,23 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
         query: &Upcoming,
         scratch: &mut RankScratch,
         hits: &mut Vec<ShardEventHit>,
-    ) -> Result<(), ShardError> {
+    ) -> Result<Option<Cursor>, ShardError> {
         hits.clear();
         query.check()?;
-        refuse_cursor(query.cursor.is_some())?;
+        let hash = query.hash();
+        let after = self.resume(query.cursor, hash)?;
+        let mut resumed = after.map(|_| query.clone());
         let mut found = Vec::new();
         for shard in self.shards_near(query.lat, query.lon, query.radius_m, true)? {
-            self.loaded(shard)?
-                .upcoming_with(query, scratch, &mut found)?;
+            let snapshot = self.loaded(shard)?;
+            let shard_query = match (&mut resumed, after) {
+                (Some(resumed), Some((key, id))) => {
+                    resumed.cursor = Some(shard_cursor(snapshot.fingerprint(), hash, key, id));
+                    &*resumed
+                }
+                _ => query,
+            };
+            snapshot.upcoming_with(shard_query, scratch, &mut found)?;
             hits.extend(found.iter().map(|&hit| ShardEventHit { shard, hit }));
         }
         match query.order {
@@ -114,7 +142,15 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
             }
         }
         hits.truncate(query.limit);
-        Ok(())
+        let full = query.limit > 0 && hits.len() == query.limit;
+        Ok(hits.last().filter(|_| full).map(|last| {
+            // The order's own priority: the score by relevance, the start by start.
+            let priority = match query.order {
+                EventOrder::Start => start_priority(last.hit.starts_at as u32),
+                EventOrder::Relevance { .. } => last.hit.score,
+            };
+            self.cursor(hash, Key(priority.to_bits()), last.hit.id)
+        }))
     }
 
     /// The event of a hit, read in place.
@@ -125,6 +161,16 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
     /// The hub of a ranked hit.
     pub fn hub_of_ranked(&self, hit: &ShardRankedHit) -> Option<crate::HubRef<'_>> {
         self.hub_at(hit.shard, hit.hit.position)
+    }
+}
+
+/// A cursor for one shard that resumes after `(key, id)`.
+fn shard_cursor(fingerprint: u64, query: u32, key: Key, id: u64) -> Cursor {
+    Cursor {
+        fingerprint,
+        query,
+        key,
+        id,
     }
 }
 

@@ -4,6 +4,7 @@
 use super::error::ShardError;
 use super::geometry::{Reach, MARGIN_RAD};
 use super::set::ShardSet;
+use crate::query::cursor::Cursor;
 use crate::query::search::{Candidate, Scratch};
 use crate::query::{check_point, check_radius};
 use crate::sphere::{radius_key, unit_vector, Key, Probe, SCALE};
@@ -20,6 +21,17 @@ pub struct ShardHit {
     pub id: u64,
     /// Great-circle distance from the query point, in metres.
     pub distance_m: f64,
+}
+
+/// One page of hits through a [`ShardSet`], and the cursor of the next page if this one is
+/// full. The cursor belongs to the shard set (any selection of the same manifest) and the
+/// query that made it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShardPage<T> {
+    /// The hits, in the unsharded snapshot's order.
+    pub hits: Vec<T>,
+    /// Pass to the query's `after` for the next page.
+    pub next: Option<Cursor>,
 }
 
 /// Search state a caller keeps between [`ShardSet`] queries so that they allocate nothing
@@ -205,15 +217,16 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
     /// # Errors
     ///
     /// [`ShardError::NotLoaded`] naming a shard within the radius that is not loaded;
-    /// [`ShardError::Query`] for an invalid parameter, a damaged shard, or a cursor
-    /// (TODO(#4): paging across shards).
-    pub fn within(&self, query: &Within) -> Result<Vec<ShardHit>, ShardError> {
+    /// [`ShardError::Query`] for an invalid parameter, a damaged shard, or a cursor that
+    /// another shard set or another query made.
+    pub fn within(&self, query: &Within) -> Result<ShardPage<ShardHit>, ShardError> {
         let mut hits = Vec::new();
-        self.within_with(query, &mut ShardScratch::new(), &mut hits)?;
-        Ok(hits)
+        let next = self.within_with(query, &mut ShardScratch::new(), &mut hits)?;
+        Ok(ShardPage { hits, next })
     }
 
-    /// [`ShardSet::within`] into `hits` (cleared first), reusing `scratch`.
+    /// [`ShardSet::within`] into `hits` (cleared first), reusing `scratch`; returns the next
+    /// page's cursor.
     ///
     /// # Errors
     ///
@@ -223,11 +236,12 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
         query: &Within,
         scratch: &mut ShardScratch,
         hits: &mut Vec<ShardHit>,
-    ) -> Result<(), ShardError> {
+    ) -> Result<Option<Cursor>, ShardError> {
         hits.clear();
         check_point(query.lat, query.lon)?;
         check_radius("radius_m", query.radius_m)?;
-        refuse_cursor(query.cursor.is_some())?;
+        let hash = query.hash();
+        let after = self.resume(query.cursor, hash)?;
         let probe = Probe::new(query.lat, query.lon);
         let shards = self.shards_near(query.lat, query.lon, query.radius_m, false)?;
         scratch.best.clear();
@@ -235,6 +249,7 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
             let snapshot = self.loaded(shard)?;
             let mut search = snapshot.search(probe, &query.filter)?;
             search.limit = radius_key(query.radius_m);
+            search.after = after;
             match query.limit {
                 Some(limit) => search.nearest(limit.min(snapshot.hub_count()), &mut scratch.search),
                 None => search.within(query.order, &mut scratch.search),
@@ -248,7 +263,15 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
         if let Some(limit) = query.limit {
             scratch.best.truncate(limit);
         }
-        self.finish(&probe, &scratch.best, hits)
+        self.finish(&probe, &scratch.best, hits)?;
+        let full = query
+            .limit
+            .is_some_and(|limit| limit > 0 && scratch.best.len() == limit);
+        Ok(scratch
+            .best
+            .last()
+            .filter(|_| full)
+            .map(|last| self.cursor(hash, last.key, last.id)))
     }
 
     /// The shards whose hubs (or, with `events`, event venues) may lie within `radius_m`
@@ -351,18 +374,4 @@ fn merge(best: &mut Vec<Entry>, shard: u32, found: &[Candidate], k: usize) {
 
 fn dot(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-}
-
-/// Cursors belong to one snapshot; a shard set does not page yet.
-pub(crate) fn refuse_cursor(given: bool) -> Result<(), QueryError> {
-    if given {
-        // TODO(#4): a cursor for a shard set (the last key and id, checked against the
-        // manifest's fingerprints) would let pages resume across shards.
-        return Err(QueryError::InvalidParameter {
-            parameter: "cursor",
-            value: "a cursor".to_string(),
-            expected: "no cursor: a shard set does not page yet; raise the limit instead",
-        });
-    }
-    Ok(())
 }

@@ -8,7 +8,10 @@ use super::error::ShardError;
 use super::geometry::{Cap, Reach};
 use super::grid::Grid;
 use super::manifest::{Manifest, ShardEntry};
+use crate::query::cursor::Cursor;
 use crate::snapshot::{HubRef, Snapshot};
+use crate::sphere::Key;
+use crate::QueryError;
 
 /// Which shards of a manifest to load.
 pub struct Select(Choice);
@@ -85,9 +88,14 @@ pub(crate) struct Routing {
 /// [`ranked`](ShardSet::ranked), [`upcoming`](ShardSet::upcoming) and
 /// [`hub`](ShardSet::hub). Trending, health by region and hubs in a cell are per shard
 /// (through [`shard`](ShardSet::shard)): regions coarser than the shards span several.
-/// Cursors are refused: a page cannot resume across shards yet.
+///
+/// `within` with a limit, `ranked` and `upcoming` page: the cursor a page returns belongs to
+/// the manifest (whichever shards of it are loaded) and to the query, and the next page
+/// resumes after its last hit in every shard.
 pub struct ShardSet<B = crate::Mmap> {
     manifest: Manifest,
+    /// Identifies the manifest's shards, for cursors.
+    fingerprint: u64,
     shards: Vec<Option<Snapshot<B>>>,
     pub(crate) routing: Routing,
     dir: PathBuf,
@@ -153,8 +161,16 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
         routing: Routing,
         dir: PathBuf,
     ) -> Result<ShardSet<B>, ShardError> {
+        let mut hasher = crc32fast::Hasher::new();
+        hasher.update(&manifest.as_of.to_le_bytes());
+        for entry in &manifest.shards {
+            hasher.update(&u64::from(entry.cell).to_le_bytes());
+            hasher.update(&entry.fingerprint.to_le_bytes());
+        }
+        let fingerprint = u64::from(hasher.finalize()) | (manifest.shards.len() as u64) << 32;
         let set = ShardSet {
             manifest,
+            fingerprint,
             shards,
             routing,
             dir,
@@ -165,6 +181,28 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
             }
         }
         Ok(set)
+    }
+
+    /// Where a page resumes: the last `(key, id)` of the page that returned `cursor`, which
+    /// must come from this manifest and a query of hash `query`.
+    pub(crate) fn resume(
+        &self,
+        cursor: Option<Cursor>,
+        query: u32,
+    ) -> Result<Option<(Key, u64)>, QueryError> {
+        cursor
+            .map(|c| c.resume(self.fingerprint, query))
+            .transpose()
+    }
+
+    /// The cursor of a page of a query of hash `query` that ended at `(key, id)`.
+    pub(crate) fn cursor(&self, query: u32, key: Key, id: u64) -> Cursor {
+        Cursor {
+            fingerprint: self.fingerprint,
+            query,
+            key,
+            id,
+        }
     }
 
     /// The constant-time checks of a loaded shard against its manifest entry.
