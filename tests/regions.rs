@@ -284,9 +284,9 @@ fn contains_matches_geo_on_vertices_edges_and_grid_lines() {
             (west, south, east, north) =
                 (west.min(c.x), south.min(c.y), east.max(c.x), north.max(c.y));
         }
-        for i in 0..=64 {
-            let x = west + (east - west) * f64::from(i) / 64.0;
-            let y = south + (north - south) * f64::from(i) / 64.0;
+        for i in 0..=128 {
+            let x = west + (east - west) * f64::from(i) / 128.0;
+            let y = south + (north - south) * f64::from(i) / 128.0;
             points.push(Coord {
                 x,
                 y: rng.random_range(south..=north),

@@ -457,7 +457,7 @@ struct RingEdge {
     slope: f64,
 }
 
-/// A grid of at most `GRID × GRID` cells over an area's bounding box. A cell that no edge
+/// A grid of at most `ROWS` rows of `GRID` cells over an area's bounding box. A cell that no edge
 /// touches (with a margin far above rounding) lies wholly inside or wholly outside, so one
 /// exact test of a point in it decides all of them; the edges that reach each row make the
 /// exact test of a point on a boundary cell cost a few edges instead of all of them.
@@ -487,8 +487,11 @@ const EMPTY_EDGE: RingEdge = RingEdge {
     slope: 0.0,
 };
 
-/// Cells a side of the raster.
-const GRID: usize = 64;
+/// Cells a row of the raster, and rows: the rows cost more to prepare (each lists its
+/// edges), the cells nothing; measured on city polygons, this split is the cheapest.
+const GRID: usize = 128;
+/// Rows of the raster.
+const ROWS: usize = 32;
 
 /// Degrees by which cells and rows are widened before edges are assigned to them: far
 /// above the rounding of the arithmetic, far below the size of a cell.
@@ -500,7 +503,7 @@ impl Raster {
         let origin = Coord { x: west, y: south };
         let (width, height) = ((east - west).max(0.0), (north - south).max(0.0));
         let columns = if width > 0.0 { GRID } else { 1 };
-        let rows = if height > 0.0 { GRID } else { 1 };
+        let rows = if height > 0.0 { ROWS } else { 1 };
         let step = Coord {
             x: if width > 0.0 {
                 width / GRID as f64
@@ -508,7 +511,7 @@ impl Raster {
                 1.0
             },
             y: if height > 0.0 {
-                height / GRID as f64
+                height / ROWS as f64
             } else {
                 1.0
             },
