@@ -62,22 +62,26 @@ fn world(seed: u64, hub_count: usize, events_per_hub: usize) -> World {
             events.push(event);
         }
     }
-    let mut builder = SnapshotBuilder::new();
-    builder.as_of(AS_OF);
-    for hub in &hubs {
-        builder.add_hub(hub.clone()).unwrap();
-    }
-    // Events before and after their hubs alike: the build joins them.
-    for event in &events {
-        builder.add_event(event.clone()).unwrap();
-    }
-    let snapshot = Snapshot::from_bytes(builder.to_bytes().unwrap()).unwrap();
+    let snapshot = Snapshot::from_bytes(builder(&hubs, &events).to_bytes().unwrap()).unwrap();
     snapshot.verify().unwrap();
     World {
         hubs,
         events,
         snapshot,
     }
+}
+
+fn builder(hubs: &[Hub], events: &[Event]) -> SnapshotBuilder {
+    let mut builder = SnapshotBuilder::new();
+    builder.as_of(AS_OF);
+    for hub in hubs {
+        builder.add_hub(hub.clone()).unwrap();
+    }
+    // Events before and after their hubs alike: the build joins them.
+    for event in events {
+        builder.add_event(event.clone()).unwrap();
+    }
+    builder
 }
 
 /// The oracle's health figures of one hub, from the formulas in `hubdex::activity`.
@@ -256,6 +260,37 @@ fn event_fields_round_trip() {
         }
     }
     assert_eq!(seen, world.events.len());
+}
+
+/// `finish` frees the events while it fills the columns, a chunk at a time from the back;
+/// the file must not change. (`to_bytes`, checked field by field above, is the oracle.)
+#[test]
+fn finish_writes_the_same_file_as_to_bytes() {
+    let world = world(5, 400, 6);
+    assert!(world.events.len() > 1000, "enough events for many chunks");
+    let expected = builder(&world.hubs, &world.events).to_bytes().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("finished.hubdex");
+    let len = builder(&world.hubs, &world.events).finish(&path).unwrap();
+    let written = std::fs::read(&path).unwrap();
+    assert_eq!(len, written.len() as u64);
+    assert!(written == expected.as_ref(), "finish and to_bytes differ");
+    let written = builder(&world.hubs, &world.events);
+    let path = dir.path().join("written.hubdex");
+    written.write(&path).unwrap();
+    assert!(
+        std::fs::read(&path).unwrap() == expected.as_ref(),
+        "write and to_bytes differ"
+    );
+
+    // An event of a missing hub: an error, and no file left behind.
+    let mut broken = builder(&world.hubs, &world.events);
+    broken
+        .add_event(Event::new(1, u64::MAX, "Orphan", AS_OF))
+        .unwrap();
+    let path = dir.path().join("broken.hubdex");
+    assert!(broken.finish(&path).is_err());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
 
 /// Query points: city centres of the generated data, and random points near them.

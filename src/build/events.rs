@@ -1,6 +1,8 @@
 //! The event half of a build: events joined to their hubs, health and activity computed,
 //! per-node summaries and per-region figures derived.
 
+use std::borrow::Cow;
+
 use h3o::{LatLng, Resolution};
 use rayon::prelude::*;
 
@@ -13,7 +15,7 @@ use crate::format::activity::{
 use crate::format::events::{self, Columns};
 use crate::format::hubs::UNKNOWN_TIME;
 use crate::format::tree::{bounding_box, depth, node_count, node_start, union};
-use crate::format::SectionKind;
+use crate::format::{self, SectionKind};
 use crate::sphere::{quantize, Quantized};
 
 /// The hubs, in tree order, as the event build needs them.
@@ -28,15 +30,17 @@ pub(crate) struct Hubs<'a> {
 
 /// What the event build adds to a snapshot.
 pub(crate) struct Built {
-    pub(crate) sections: Vec<(SectionKind, Vec<u8>)>,
+    pub(crate) sections: format::Built,
     pub(crate) event_count: u64,
     /// The time buckets, if there are events.
     pub(crate) grid: Option<TimeGrid>,
     pub(crate) region_count: u64,
 }
 
+/// Joins the events to their hubs and builds their sections. Owned `events` are released
+/// while their columns are filled, so the two are never both whole in memory.
 pub(crate) fn build<S: AsRef<str> + Sync>(
-    events: &[PendingEvent],
+    events: Cow<'_, [PendingEvent]>,
     titles: &[S],
     locate: &(dyn Fn(usize) -> Location + Sync),
     hubs: &Hubs<'_>,
@@ -69,17 +73,17 @@ pub(crate) fn build<S: AsRef<str> + Sync>(
             },
         });
     }
-    check_unique(events, locate)?;
+    check_unique(&events, locate)?;
 
-    // Storage order: by hub, then start, then id.
-    let mut order: Vec<u32> = (0..events.len() as u32).collect();
-    order.par_sort_unstable_by_key(|&i| {
-        let event = &events[i as usize];
-        (hub_of[i as usize], event.start, event.id)
-    });
-    let mut columns = columns(events, &order, &hub_of, hubs);
-    drop(order);
+    // Storage order: by hub, then start, then id. From here on `hub_id` holds the hub's
+    // position.
+    let mut events = events.into_owned();
+    for (event, &position) in events.iter_mut().zip(&hub_of) {
+        event.hub_id = u64::from(position);
+    }
     drop(hub_of);
+    events.par_sort_unstable_by_key(|event| (event.hub_id, event.start, event.id));
+    let mut columns = columns(events, hubs);
     columns.timelines = timelines(&columns, hubs.ids.len() as u64, leaf_size);
 
     // Health, then the marks that tell queries where sparse tables apply.
@@ -113,41 +117,21 @@ pub(crate) fn build<S: AsRef<str> + Sync>(
     let (summaries, times) = summaries(hubs, &columns, &health, grid, leaf_size);
     let regions = regions(hubs, &health);
 
-    let mut sections = events::write(&columns, titles);
-    sections.push((
-        SectionKind::HubHealth,
-        bytemuck::cast_slice(&health).to_vec(),
-    ));
-    sections.push((
-        SectionKind::NodeSummaries,
-        bytemuck::cast_slice(&summaries).to_vec(),
-    ));
-    sections.push((
-        SectionKind::NodeTimes,
-        bytemuck::cast_slice(&times).to_vec(),
-    ));
+    let event_count = columns.ids.len() as u64;
+    let mut sections = events::write(columns, titles);
     let region_count = regions.keys.len() as u64;
     sections.extend([
-        (
-            SectionKind::RegionKeys,
-            bytemuck::cast_slice(&regions.keys).to_vec(),
-        ),
-        (
-            SectionKind::RegionStats,
-            bytemuck::cast_slice(&regions.stats).to_vec(),
-        ),
-        (
-            SectionKind::TrendOffsets,
-            bytemuck::cast_slice(&regions.trend_offsets).to_vec(),
-        ),
-        (
-            SectionKind::TrendHubs,
-            bytemuck::cast_slice(&regions.trend_hubs).to_vec(),
-        ),
+        (SectionKind::HubHealth, health.into()),
+        (SectionKind::NodeSummaries, summaries.into()),
+        (SectionKind::NodeTimes, times.into()),
+        (SectionKind::RegionKeys, regions.keys.into()),
+        (SectionKind::RegionStats, regions.stats.into()),
+        (SectionKind::TrendOffsets, regions.trend_offsets.into()),
+        (SectionKind::TrendHubs, regions.trend_hubs.into()),
     ]);
     Ok(Built {
         sections,
-        event_count: columns.ids.len() as u64,
+        event_count,
         grid,
         region_count,
     })
@@ -174,37 +158,55 @@ pub(crate) fn check_unique(
     Ok(())
 }
 
-fn columns(events: &[PendingEvent], order: &[u32], hub_of: &[u32], hubs: &Hubs<'_>) -> Columns {
-    let sorted = |i: &u32| &events[*i as usize];
+/// The columns of events sorted into storage order, each `hub_id` a hub position. The
+/// events are freed from the back as their columns fill.
+fn columns(mut events: Vec<PendingEvent>, hubs: &Hubs<'_>) -> Columns {
+    let n = events.len();
+    // Events copied between two releases of the pending list's tail: a sixteenth.
+    let chunk = (n / 16).max(64);
     let mut offsets = vec![0u32; hubs.ids.len() + 1];
-    for &position in hub_of {
-        offsets[position as usize + 1] += 1;
+    for event in &events {
+        offsets[event.hub_id as usize + 1] += 1;
     }
     for position in 0..hubs.ids.len() {
         offsets[position + 1] += offsets[position];
     }
+    // Zeroed columns take no memory until written.
     let mut columns = Columns {
         offsets,
-        ids: order.par_iter().map(|i| sorted(i).id).collect(),
-        starts: order.par_iter().map(|i| sorted(i).start).collect(),
-        durations: order.par_iter().map(|i| sorted(i).duration).collect(),
-        rsvps: order.par_iter().map(|i| sorted(i).rsvps).collect(),
-        capacity: order.par_iter().map(|i| sorted(i).capacity).collect(),
-        prices: order.par_iter().map(|i| sorted(i).price).collect(),
-        titles: order.par_iter().map(|i| sorted(i).title).collect(),
+        ids: vec![0; n],
+        starts: vec![0; n],
+        durations: vec![0; n],
+        rsvps: vec![0; n],
+        capacity: vec![0; n],
+        prices: vec![0; n],
+        titles: vec![0; n],
         ..Columns::default()
     };
-    for (at, i) in order.iter().enumerate() {
-        let event = sorted(i);
+    for (at, event) in events.iter().enumerate() {
         if event.place != NO_PLACE {
             columns.place_events.push(at as u32);
             columns.place_coords.push(event.place);
         }
-        let hub_categories = hubs.categories[hub_of[*i as usize] as usize];
+        let hub_categories = hubs.categories[event.hub_id as usize];
         if event.categories != 0 && event.categories != hub_categories {
             columns.own_category_events.push(at as u32);
             columns.own_categories.push(event.categories);
         }
+    }
+    while !events.is_empty() {
+        let from = events.len().saturating_sub(chunk);
+        for (at, event) in (from..).zip(&events[from..]) {
+            columns.ids[at] = event.id;
+            columns.starts[at] = event.start;
+            columns.durations[at] = event.duration;
+            columns.rsvps[at] = event.rsvps;
+            columns.capacity[at] = event.capacity;
+            columns.prices[at] = event.price;
+            columns.titles[at] = event.title;
+        }
+        events.truncate(from);
+        events.shrink_to_fit();
     }
     columns
 }

@@ -38,7 +38,7 @@ impl SnapshotBuilder {
     /// [`BuildError::Record`] naming the first offending record.
     pub(crate) fn groups(&self, resolution: Resolution) -> Result<Vec<Group>, BuildError> {
         self.check_unique_ids()?;
-        let locate = |index: usize| self.location(self.event_origins[index], index);
+        let locate = |index: usize| self.location(self.event_origins.get(index), index);
         events::check_unique(&self.events, &locate)?;
 
         let cells: Vec<Option<CellIndex>> = self
@@ -49,7 +49,7 @@ impl SnapshotBuilder {
         // Stored coordinates were checked on arrival, so every hub has a cell.
         if let Some(index) = cells.iter().position(Option::is_none) {
             return Err(BuildError::Record {
-                location: self.location(self.origins[index], index),
+                location: self.location(self.origins.get(index), index),
                 problem: RecordProblem::Coordinate {
                     field: "lat",
                     value: f64::from(self.hubs[index].coords[0]) / 1e7,
@@ -102,7 +102,7 @@ impl SnapshotBuilder {
         };
         for &index in &group.hubs {
             part.hubs.push(self.hubs[index as usize].clone());
-            part.origins.push(self.origins[index as usize]);
+            part.origins.push(self.origins.get(index as usize));
         }
         for &index in &group.events {
             let mut event = self.events[index as usize];
@@ -117,7 +117,8 @@ impl SnapshotBuilder {
                 }
             };
             part.events.push(event);
-            part.event_origins.push(self.event_origins[index as usize]);
+            part.event_origins
+                .push(self.event_origins.get(index as usize));
         }
         part
     }

@@ -70,8 +70,8 @@ pub(crate) fn run(args: &Args) -> Outcome {
     if let Some(resolution) = shard_res {
         return write_shards(&builder, args, resolution, start);
     }
-    let bytes = builder.write(&args.out).map_err(fail)?;
     let events = builder.event_count();
+    let bytes = builder.finish(&args.out).map_err(fail)?;
     note(format_args!(
         "hubdex: built {}: {count} hubs, {events} events, {bytes} bytes, {:.2} s",
         args.out.display(),

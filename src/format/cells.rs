@@ -4,17 +4,17 @@
 //! of any resolution is a binary-searched range here, not a scan.
 
 use super::meta::{expect_count, Meta};
-use super::{SectionKind, Sections};
+use super::{Built, SectionKind, Sections};
 use crate::error::OpenError;
 
 /// Sorts `(cell, position)` pairs and splits them into the two sections.
-pub(crate) fn write(mut entries: Vec<(u64, u32)>) -> Vec<(SectionKind, Vec<u8>)> {
+pub(crate) fn write(mut entries: Vec<(u64, u32)>) -> Built {
     entries.sort_unstable();
     let keys: Vec<u64> = entries.iter().map(|&(cell, _)| cell).collect();
     let hubs: Vec<u32> = entries.iter().map(|&(_, position)| position).collect();
     vec![
-        (SectionKind::CellKeys, bytemuck::cast_slice(&keys).to_vec()),
-        (SectionKind::CellHubs, bytemuck::cast_slice(&hubs).to_vec()),
+        (SectionKind::CellKeys, keys.into()),
+        (SectionKind::CellHubs, hubs.into()),
     ]
 }
 

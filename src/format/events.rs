@@ -2,7 +2,7 @@
 //! tables for the few events whose venue or categories are not their hub's.
 
 use super::meta::{expect_count, Meta};
-use super::{strings, SectionKind, Sections};
+use super::{strings, Built, SectionKind, Sections};
 use crate::error::OpenError;
 
 /// Most events a snapshot holds: positions are `u32`, and one value is kept free.
@@ -29,24 +29,25 @@ pub(crate) struct Columns {
     pub(crate) timelines: Vec<u32>,
 }
 
-pub(crate) fn write<S: AsRef<str>>(columns: &Columns, titles: &[S]) -> Vec<(SectionKind, Vec<u8>)> {
-    fn raw<T: bytemuck::Pod>(kind: SectionKind, values: &[T]) -> (SectionKind, Vec<u8>) {
-        (kind, bytemuck::cast_slice(values).to_vec())
-    }
-    let mut sections = vec![
-        raw(SectionKind::EventOffsets, &columns.offsets),
-        raw(SectionKind::EventIds, &columns.ids),
-        raw(SectionKind::EventStarts, &columns.starts),
-        raw(SectionKind::EventDurations, &columns.durations),
-        raw(SectionKind::EventRsvps, &columns.rsvps),
-        raw(SectionKind::EventCapacity, &columns.capacity),
-        raw(SectionKind::EventPrices, &columns.prices),
-        raw(SectionKind::EventTitles, &columns.titles),
-        raw(SectionKind::PlaceEvents, &columns.place_events),
-        raw(SectionKind::PlaceCoords, &columns.place_coords),
-        raw(SectionKind::OwnCategoryEvents, &columns.own_category_events),
-        raw(SectionKind::OwnCategories, &columns.own_categories),
-        raw(SectionKind::LeafTimelines, &columns.timelines),
+/// The event sections; the columns move into them without a copy.
+pub(crate) fn write<S: AsRef<str>>(columns: Columns, titles: &[S]) -> Built {
+    let mut sections: Built = vec![
+        (SectionKind::EventOffsets, columns.offsets.into()),
+        (SectionKind::EventIds, columns.ids.into()),
+        (SectionKind::EventStarts, columns.starts.into()),
+        (SectionKind::EventDurations, columns.durations.into()),
+        (SectionKind::EventRsvps, columns.rsvps.into()),
+        (SectionKind::EventCapacity, columns.capacity.into()),
+        (SectionKind::EventPrices, columns.prices.into()),
+        (SectionKind::EventTitles, columns.titles.into()),
+        (SectionKind::PlaceEvents, columns.place_events.into()),
+        (SectionKind::PlaceCoords, columns.place_coords.into()),
+        (
+            SectionKind::OwnCategoryEvents,
+            columns.own_category_events.into(),
+        ),
+        (SectionKind::OwnCategories, columns.own_categories.into()),
+        (SectionKind::LeafTimelines, columns.timelines.into()),
     ];
     sections.extend(strings::write(
         titles,

@@ -1,9 +1,13 @@
 //! The header and the section table: the only bytes `open` reads before trusting the rest.
 
+use std::io::{self, Write};
+use std::ops::Range;
+
 use bytemuck::{Pod, Zeroable};
+use rayon::prelude::*;
 
 use super::layout;
-use super::{SectionKind, Sections};
+use super::{Data, SectionKind, Sections, ALIGN};
 use crate::bytes::AlignedBytes;
 use crate::error::OpenError;
 
@@ -47,27 +51,54 @@ pub(crate) struct Entry {
 }
 
 /// Assembles a whole file from the sections' bytes, in [`SectionKind::ALL`] order.
-pub(crate) fn write(sections: &[(SectionKind, Vec<u8>)]) -> AlignedBytes {
-    let lengths: Vec<usize> = sections.iter().map(|(_, bytes)| bytes.len()).collect();
-    let (ranges, file_len) = layout::place(&lengths);
-
+pub(crate) fn write(sections: &[(SectionKind, Data)]) -> AlignedBytes {
+    let (head, ranges, file_len) = head(sections);
     let mut aligned = AlignedBytes::zeroed(file_len);
     let file = aligned.as_mut();
-    let mut entries = Vec::with_capacity(sections.len());
-    for ((kind, bytes), range) in sections.iter().zip(&ranges) {
-        file[range.clone()].copy_from_slice(bytes);
-        entries.push(Entry {
+    file[..head.len()].copy_from_slice(&head);
+    for ((_, data), range) in sections.iter().zip(ranges) {
+        file[range].copy_from_slice(data.bytes());
+    }
+    aligned
+}
+
+/// Writes the same bytes as [`write`] to `out`, one section after another, without
+/// assembling the file in memory. Returns the file's length.
+pub(crate) fn write_to(sections: &[(SectionKind, Data)], out: &mut impl Write) -> io::Result<u64> {
+    let (head, ranges, file_len) = head(sections);
+    out.write_all(&head)?;
+    let mut at = head.len();
+    let zeros = [0u8; ALIGN];
+    for ((_, data), range) in sections.iter().zip(ranges) {
+        // Ranges ascend, each at most ALIGN - 1 bytes of padding past the last.
+        out.write_all(&zeros[..range.start - at])?;
+        out.write_all(data.bytes())?;
+        at = range.end;
+    }
+    Ok(file_len as u64)
+}
+
+/// The header and section table for `sections`, where each section goes, and the file's
+/// length.
+fn head(sections: &[(SectionKind, Data)]) -> (Vec<u8>, Vec<Range<usize>>, usize) {
+    let lengths: Vec<usize> = sections
+        .iter()
+        .map(|(_, data)| data.bytes().len())
+        .collect();
+    let (ranges, file_len) = layout::place(&lengths);
+    let entries: Vec<Entry> = sections
+        .par_iter()
+        .zip(&ranges)
+        .map(|((kind, data), range)| Entry {
             kind: *kind as u32,
             element_size: kind.element_size() as u32,
             offset: range.start as u64,
-            len: bytes.len() as u64,
-            crc: crc32fast::hash(bytes),
+            len: range.len() as u64,
+            crc: crc32fast::hash(data.bytes()),
             reserved: 0,
-        });
-    }
-
+        })
+        .collect();
     let table: &[u8] = bytemuck::cast_slice(&entries);
-    file[HEADER_LEN..HEADER_LEN + table.len()].copy_from_slice(table);
     let mut header = Header {
         magic: MAGIC,
         version: VERSION,
@@ -77,8 +108,9 @@ pub(crate) fn write(sections: &[(SectionKind, Vec<u8>)]) -> AlignedBytes {
         reserved: [0; 36],
     };
     header.checksum = header_checksum(&header, table);
-    file[..HEADER_LEN].copy_from_slice(bytemuck::bytes_of(&header));
-    aligned
+    let mut head = bytemuck::bytes_of(&header).to_vec();
+    head.extend_from_slice(table);
+    (head, ranges, file_len)
 }
 
 fn header_checksum(header: &Header, table: &[u8]) -> u32 {

@@ -1,7 +1,7 @@
 //! Hub columns, one section per field, all in tree order, plus the id order.
 
 use super::meta::{expect_count, Meta};
-use super::{SectionKind, Sections};
+use super::{Built, SectionKind, Sections};
 use crate::error::OpenError;
 
 /// `created_at` of a hub whose creation time is unknown.
@@ -18,35 +18,18 @@ pub(crate) struct Columns {
     pub(crate) created: Vec<i64>,
 }
 
-pub(crate) fn write(columns: &Columns) -> Vec<(SectionKind, Vec<u8>)> {
+/// The hub sections; the columns move into them without a copy.
+pub(crate) fn write(columns: Columns) -> Built {
     let mut id_order: Vec<u32> = (0..columns.ids.len() as u32).collect();
     id_order.sort_unstable_by_key(|&position| columns.ids[position as usize]);
     vec![
-        (
-            SectionKind::HubIds,
-            bytemuck::cast_slice(&columns.ids).to_vec(),
-        ),
-        (
-            SectionKind::HubCoords,
-            bytemuck::cast_slice(&columns.coords).to_vec(),
-        ),
-        (
-            SectionKind::HubCategories,
-            bytemuck::cast_slice(&columns.categories).to_vec(),
-        ),
-        (SectionKind::HubFlags, columns.flags.clone()),
-        (
-            SectionKind::HubMembers,
-            bytemuck::cast_slice(&columns.members).to_vec(),
-        ),
-        (
-            SectionKind::HubCreated,
-            bytemuck::cast_slice(&columns.created).to_vec(),
-        ),
-        (
-            SectionKind::IdOrder,
-            bytemuck::cast_slice(&id_order).to_vec(),
-        ),
+        (SectionKind::HubIds, columns.ids.into()),
+        (SectionKind::HubCoords, columns.coords.into()),
+        (SectionKind::HubCategories, columns.categories.into()),
+        (SectionKind::HubFlags, columns.flags.into()),
+        (SectionKind::HubMembers, columns.members.into()),
+        (SectionKind::HubCreated, columns.created.into()),
+        (SectionKind::IdOrder, id_order.into()),
     ]
 }
 

@@ -282,3 +282,32 @@ impl Sections {
             .unwrap_or(&[])
     }
 }
+
+/// A section's contents as built, kept in their own element type so that writing the file
+/// needs no second copy of them.
+pub(crate) struct Data(Box<dyn AsBytes>);
+
+trait AsBytes: Send + Sync {
+    fn bytes(&self) -> &[u8];
+}
+
+impl<T: Pod + Send + Sync> AsBytes for Vec<T> {
+    fn bytes(&self) -> &[u8] {
+        bytemuck::cast_slice(self)
+    }
+}
+
+impl Data {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.0.bytes()
+    }
+}
+
+impl<T: Pod + Send + Sync> From<Vec<T>> for Data {
+    fn from(values: Vec<T>) -> Data {
+        Data(Box::new(values))
+    }
+}
+
+/// The sections of a snapshot being written, in any order.
+pub(crate) type Built = Vec<(SectionKind, Data)>;

@@ -1,7 +1,7 @@
 //! String tables: `count + 1` offsets into a block of UTF-8 bytes. Hub names and category
 //! slugs use one each.
 
-use super::{SectionKind, Sections};
+use super::{Built, SectionKind, Sections};
 use crate::error::OpenError;
 
 /// Offsets and bytes sections of a table of `strings`.
@@ -9,7 +9,7 @@ pub(crate) fn write<S: AsRef<str>>(
     strings: &[S],
     offsets_kind: SectionKind,
     bytes_kind: SectionKind,
-) -> Vec<(SectionKind, Vec<u8>)> {
+) -> Built {
     let mut offsets = Vec::with_capacity(strings.len() + 1);
     let mut block = Vec::new();
     offsets.push(0u32);
@@ -18,10 +18,7 @@ pub(crate) fn write<S: AsRef<str>>(
         // The builder caps names and counts so that the block stays under 4 GiB.
         offsets.push(block.len() as u32);
     }
-    vec![
-        (offsets_kind, bytemuck::cast_slice(&offsets).to_vec()),
-        (bytes_kind, block),
-    ]
+    vec![(offsets_kind, offsets.into()), (bytes_kind, block.into())]
 }
 
 /// Checks the table's size and its last offset (constant time; each string is checked when

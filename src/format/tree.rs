@@ -8,7 +8,7 @@
 //! slot `j + 1`, so the two children a search examines together fill one 64-byte line.
 
 use super::meta::{expect_count, Meta};
-use super::{SectionKind, Sections};
+use super::{Built, SectionKind, Sections};
 use crate::error::OpenError;
 use crate::sphere::Quantized;
 
@@ -72,7 +72,7 @@ pub(crate) fn write(
     categories: &[u64],
     flags: &[u8],
     leaf_size: u32,
-) -> Vec<(SectionKind, Vec<u8>)> {
+) -> Built {
     let n = points.len() as u64;
     let nodes = node_count(n, leaf_size) as usize;
     let mut boxes = vec![[0i32; 6]; nodes];
@@ -107,8 +107,8 @@ pub(crate) fn write(
         })
         .collect();
     vec![
-        (SectionKind::Nodes, bytemuck::cast_slice(&stored).to_vec()),
-        (SectionKind::NodeFlags, node_flags),
+        (SectionKind::Nodes, stored.into()),
+        (SectionKind::NodeFlags, node_flags.into()),
     ]
 }
 
