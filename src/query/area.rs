@@ -295,9 +295,13 @@ fn unwrap_ring(ring: &LineString<f64>) -> Result<LineString<f64>, QueryError> {
                 "longitudes within ±360°, latitudes ±90°",
             ));
         }
-        let x = match out.last() {
-            Some(previous) => c.x - ((c.x - previous.x) / 360.0).round() * 360.0,
-            None => c.x - (c.x / 360.0).round() * 360.0,
+        // The nearest copy of the longitude to the previous vertex's (to 0 for the first);
+        // under half a turn away it is the longitude itself.
+        let from = out.last().map_or(0.0, |previous| previous.x);
+        let x = if (c.x - from).abs() < 180.0 {
+            c.x
+        } else {
+            c.x - ((c.x - from) / 360.0).round() * 360.0
         };
         out.push(Coord { x, y: c.y });
     }

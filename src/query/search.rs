@@ -144,8 +144,9 @@ impl<'a> Search<'a> {
             .is_none_or(|summary| self.filter.members_may_match(summary.max_members))
     }
 
-    /// The positions of the points in the box `low..=high` that the filter keeps and `test`
-    /// accepts, appended to `out` in storage order.
+    /// The positions of the points that the filter keeps and `test` accepts, appended to
+    /// `out` in storage order. The box `low..=high` must hold every point `test` accepts:
+    /// subtrees outside it are skipped.
     pub(crate) fn in_box(
         &self,
         (low, high): &(Quantized, Quantized),
@@ -170,21 +171,23 @@ impl<'a> Search<'a> {
                 continue;
             }
             let range = self.range(level, position);
-            let Some(points) = self.tree.points.get(range.clone()) else {
+            if range.end > self.tree.points.len() {
                 continue;
-            };
+            }
             match test.leaf(range.clone()) {
                 Side::Outside => {}
+                Side::Inside if open && self.after.is_none() => {
+                    out.extend(range.map(|position| position as u32));
+                }
                 Side::Inside => out.extend(
                     range
                         .filter(|&position| self.admits(position, Key::MAX, open))
                         .map(|position| position as u32),
                 ),
+                // The test decides each point; the box only spares it points far away.
                 Side::Crossing => {
-                    for (point, position) in points.iter().zip(range) {
-                        let near = (0..3)
-                            .all(|axis| point[axis] >= low[axis] && point[axis] <= high[axis]);
-                        if near && self.admits(position, Key::MAX, open) && test.point(position) {
+                    for position in range {
+                        if self.admits(position, Key::MAX, open) && test.point(position) {
                             out.push(position as u32);
                         }
                     }
