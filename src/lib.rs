@@ -79,8 +79,11 @@
 //!   start and end between 1970 and 2106.
 //! * The ranked score blends distance, activity and members; a freshness term (DESIGN §3)
 //!   is not offered yet (TODO(#3)).
-//! * Polygon queries cost about as much as testing every hub of the polygon's bounding box
+//! * Preparing an [`Area`] costs about 8 µs for 48 vertices, half of a typical polygon query
 //!   (TODO(#4)).
+//! * [`SnapshotBuilder::write`] and [`SnapshotBuilder::to_bytes`] keep the builder's records
+//!   while they build; [`SnapshotBuilder::finish`] frees the events as it goes and needs
+//!   about 1.7× the snapshot's size at its peak instead of 2.7×.
 #![cfg_attr(
     not(test),
     deny(

@@ -279,7 +279,7 @@ impl<'a> Search<'a> {
     }
 
     /// Depth-first walk, nearer child first, pruning nodes that cannot beat the current k-th.
-    // TODO(#2): p99 of nearest-10 on 1M hubs is 5.4 µs against a 3 µs target; the misses of
+    // TODO(#2): p99 of nearest-10 on 1M hubs is 3.7 µs against a 3 µs target; the misses of
     // the last tree levels and of the leaves dominate (see README, Measured).
     fn walk<C: Collector>(&self, best: &mut C, stack: &mut Vec<Frame>) {
         stack.clear();
