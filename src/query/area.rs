@@ -557,9 +557,11 @@ impl Raster {
             .collect();
         // Rows by counting: how many edges each row gets, then each edge into its rows, in
         // ring order.
+        let spans: Vec<std::ops::RangeInclusive<usize>> =
+            edges.iter().map(|edge| raster.rows_of(edge)).collect();
         let mut counts = vec![0usize; rows + 1];
-        for edge in &edges {
-            for row in raster.rows_of(edge) {
+        for span in &spans {
+            for row in span.clone() {
                 counts[row + 1] += 1;
             }
         }
@@ -568,8 +570,8 @@ impl Raster {
         }
         raster.band_starts = counts.clone();
         raster.band_edges = vec![EMPTY_EDGE; counts[rows]];
-        for edge in &edges {
-            for row in raster.rows_of(edge) {
+        for (edge, span) in edges.iter().zip(spans) {
+            for row in span {
                 raster.band_edges[counts[row]] = *edge;
                 counts[row] += 1;
             }
@@ -578,8 +580,12 @@ impl Raster {
         // run of cells between them lies on one side of the boundary. A run's centre is half
         // a cell or more from every edge, so the crossings of the row's centre line,
         // computed in floating point, place it exactly.
-        let mut crossings: Vec<(f64, u32, u32)> = Vec::new();
-        let mut touched: Vec<(usize, usize)> = Vec::new();
+        let widest = (0..rows)
+            .map(|row| raster.band_starts[row + 1] - raster.band_starts[row])
+            .max()
+            .unwrap_or(0);
+        let mut crossings: Vec<(f64, u32, u32)> = Vec::with_capacity(widest);
+        let mut touched: Vec<(usize, usize)> = Vec::with_capacity(widest);
         for row in 0..rows {
             let y = origin.y + (row as f64 + 0.5) * step.y;
             crossings.clear();
@@ -598,12 +604,10 @@ impl Raster {
             let mut next = 0;
             let fill = |cells: &mut [Class], from: usize, to: usize| {
                 let x = origin.x + (from as f64 + 0.5) * step.x;
-                let class = if inside_by_crossings(&crossings, x) {
-                    Class::Inside
-                } else {
-                    Class::Outside
-                };
-                cells[from..to].fill(class);
+                // Cells start outside: only inside runs are written.
+                if inside_by_crossings(&crossings, x) {
+                    cells[from..to].fill(Class::Inside);
+                }
             };
             for &(from, to) in &touched {
                 if from > next {
@@ -675,19 +679,20 @@ impl Raster {
     }
 
     /// The columns of the cells of `row` that the edge touches, widened by the margin.
+    #[inline]
     fn columns_of(&self, edge: &RingEdge, row: usize) -> (usize, usize) {
         let (a, b) = (edge.from, edge.to);
-        let (low, high) = (a.y.min(b.y) - MARGIN, a.y.max(b.y) + MARGIN);
-        // The part of the edge within the row, widened by the margin.
-        let bottom = self.origin.y + row as f64 * self.step.y - MARGIN;
-        let top = self.origin.y + (row + 1) as f64 * self.step.y + MARGIN;
         let (x0, x1) = if a.y == b.y {
-            (a.x.min(b.x), a.x.max(b.x))
+            (min(a.x, b.x), max(a.x, b.x))
         } else {
-            let (south, north) = (a.y.min(b.y), a.y.max(b.y));
-            let at = |y: f64| a.x + (y.clamp(south, north) - a.y) * edge.slope;
-            let (u, v) = (at(bottom.max(low)), at(top.min(high)));
-            (u.min(v), u.max(v))
+            // The part of the edge within the row widened by the margin: the latitudes where
+            // the row and the edge meet, and the edge's longitudes there.
+            let (south, north) = (min(a.y, b.y), max(a.y, b.y));
+            let bottom = self.origin.y + row as f64 * self.step.y - MARGIN;
+            let top = bottom + self.step.y + 2.0 * MARGIN;
+            let u = a.x + (min(max(bottom, south), north) - a.y) * edge.slope;
+            let v = a.x + (max(min(top, north), south) - a.y) * edge.slope;
+            (min(u, v), max(u, v))
         };
         (
             Self::index(x0 - MARGIN, self.origin.x, self.inverse.x, self.columns),
@@ -745,6 +750,26 @@ impl Raster {
             }
         }
         false
+    }
+}
+
+/// The smaller of two numbers that are not NaN, in one instruction.
+#[inline(always)]
+fn min(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The larger of two numbers that are not NaN, in one instruction.
+#[inline(always)]
+fn max(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
     }
 }
 
