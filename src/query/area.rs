@@ -323,9 +323,12 @@ fn unwrap_ring(ring: &LineString<f64>) -> Result<LineString<f64>, QueryError> {
             "rings that do not wind around a pole: split them at a meridian",
         ));
     }
-    let mut distinct = out[..out.len() - 1].to_vec();
-    distinct.dedup();
-    if distinct.len() < 3 {
+    // Vertices without their consecutive repeats (and the closing one).
+    let open = &out[..out.len() - 1];
+    let distinct = open.first().map_or(0, |_| {
+        1 + open.windows(2).filter(|pair| pair[0] != pair[1]).count()
+    });
+    if distinct < 3 {
         return Err(invalid(
             "area",
             "a degenerate ring",

@@ -210,7 +210,8 @@ impl BoxTest for InArea<'_> {
         if r[0] > r[2] {
             return Side::Outside;
         }
-        self.area.side_by_raster(r.map(|v| f64::from(v) / 1e7))
+        // The grid places by multiplication too, within its margin.
+        self.area.side_by_raster(r.map(|v| f64::from(v) * 1e-7))
     }
 
     fn point(&self, position: usize) -> bool {
