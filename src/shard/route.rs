@@ -120,8 +120,6 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
 
         // The shards listed for the point's bucket first, the one with the nearest centre
         // before the others; all others only if the k-th hit is farther than they can be.
-        // TODO(#4): one benchmark run measured 1.38x the unsharded snapshot at resolution 4
-        // (target 1.3x): each shard asked is searched from its root.
         let mut covered = false;
         if let Some(near) = self.routing.grid.near(query.lat, query.lon) {
             if let Some(first) = self.nearest_centre(&route.point, near) {
