@@ -546,7 +546,7 @@ impl SnapshotBuilder {
 
     /// As [`write`](Self::write), but gives up the builder so that the events it holds are
     /// freed while the snapshot's event columns are filled: for 1M hubs and 10M events the
-    /// build peaks at 1.7 times the snapshot's size instead of 2.6. The file is the same.
+    /// build peaks at 1.7 times the snapshot's size instead of about 2.7. The file is the same.
     ///
     /// # Errors
     ///
