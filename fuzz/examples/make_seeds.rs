@@ -7,7 +7,7 @@
 //! * `open_bytes`: real snapshots of 0, 1, 5, 40 and 120 hubs behind a control block that
 //!   asks for every repair, the same with no repair, truncated copies, and a misaligned open.
 //! * `ingest`: small valid and invalid CSV and NDJSON files.
-//! * `build_roundtrip`, `query_params`: a few pseudo-random byte strings (their inputs are
+//! * `build_roundtrip`, `query_params`, `areas`: a few pseudo-random byte strings (their inputs are
 //!   decoded with `arbitrary`, so any bytes are a valid input).
 
 use std::fs;
@@ -24,7 +24,7 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
     open_bytes(&dir(&root, "open_bytes"));
     ingest(&dir(&root, "ingest"));
-    for (target, seed) in [("build_roundtrip", 1), ("query_params", 2)] {
+    for (target, seed) in [("build_roundtrip", 1), ("query_params", 2), ("areas", 3)] {
         let dir = dir(&root, target);
         let mut rng = XorShift(seed);
         for (i, len) in [16, 64, 256, 1024, 4096].into_iter().enumerate() {
