@@ -623,7 +623,7 @@ fn fingerprint(sections: &[(SectionKind, format::Data)], as_of: i64) -> u64 {
     let mut high = crc32fast::Hasher::new_with_initial(0x9e37_79b9);
     for (kind, data) in sections {
         let bytes = data.bytes();
-        let crc = crc32fast::hash(bytes);
+        let crc = data.crc();
         for hasher in [&mut low, &mut high] {
             hasher.update(&(*kind as u32).to_le_bytes());
             hasher.update(&(bytes.len() as u64).to_le_bytes());

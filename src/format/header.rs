@@ -54,11 +54,8 @@ pub(crate) struct Entry {
 pub(crate) fn write(sections: &[(SectionKind, Data)]) -> AlignedBytes {
     let (head, ranges, file_len) = head(sections);
     let mut aligned = AlignedBytes::zeroed(file_len);
-    let file = aligned.as_mut();
-    file[..head.len()].copy_from_slice(&head);
-    for ((_, data), range) in sections.iter().zip(ranges) {
-        file[range].copy_from_slice(data.bytes());
-    }
+    // A buffer exactly as long as the file takes every byte: writing to it cannot fail.
+    let _ = emit(&head, &ranges, sections, &mut aligned.as_mut());
     aligned
 }
 
@@ -66,7 +63,18 @@ pub(crate) fn write(sections: &[(SectionKind, Data)]) -> AlignedBytes {
 /// assembling the file in memory. Returns the file's length.
 pub(crate) fn write_to(sections: &[(SectionKind, Data)], out: &mut impl Write) -> io::Result<u64> {
     let (head, ranges, file_len) = head(sections);
-    out.write_all(&head)?;
+    emit(&head, &ranges, sections, out)?;
+    Ok(file_len as u64)
+}
+
+/// The header, then each section at its range, zeros between.
+fn emit(
+    head: &[u8],
+    ranges: &[Range<usize>],
+    sections: &[(SectionKind, Data)],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    out.write_all(head)?;
     let mut at = head.len();
     let zeros = [0u8; ALIGN];
     for ((_, data), range) in sections.iter().zip(ranges) {
@@ -75,7 +83,7 @@ pub(crate) fn write_to(sections: &[(SectionKind, Data)], out: &mut impl Write) -
         out.write_all(data.bytes())?;
         at = range.end;
     }
-    Ok(file_len as u64)
+    Ok(())
 }
 
 /// The header and section table for `sections`, where each section goes, and the file's
@@ -94,7 +102,7 @@ fn head(sections: &[(SectionKind, Data)]) -> (Vec<u8>, Vec<Range<usize>>, usize)
             element_size: kind.element_size() as u32,
             offset: range.start as u64,
             len: range.len() as u64,
-            crc: crc32fast::hash(data.bytes()),
+            crc: data.crc(),
             reserved: 0,
         })
         .collect();

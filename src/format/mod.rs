@@ -284,8 +284,12 @@ impl Sections {
 }
 
 /// A section's contents as built, kept in their own element type so that writing the file
-/// needs no second copy of them.
-pub(crate) struct Data(Box<dyn AsBytes>);
+/// needs no second copy of them, with their CRC-32 once it is asked for: the fingerprint
+/// and the section table both need it.
+pub(crate) struct Data {
+    values: Box<dyn AsBytes>,
+    crc: std::sync::OnceLock<u32>,
+}
 
 trait AsBytes: Send + Sync {
     fn bytes(&self) -> &[u8];
@@ -299,13 +303,21 @@ impl<T: Pod + Send + Sync> AsBytes for Vec<T> {
 
 impl Data {
     pub(crate) fn bytes(&self) -> &[u8] {
-        self.0.bytes()
+        self.values.bytes()
+    }
+
+    /// CRC-32 of the bytes, computed on first use.
+    pub(crate) fn crc(&self) -> u32 {
+        *self.crc.get_or_init(|| crc32fast::hash(self.bytes()))
     }
 }
 
 impl<T: Pod + Send + Sync> From<Vec<T>> for Data {
     fn from(values: Vec<T>) -> Data {
-        Data(Box::new(values))
+        Data {
+            values: Box::new(values),
+            crc: std::sync::OnceLock::new(),
+        }
     }
 }
 

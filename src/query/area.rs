@@ -583,12 +583,9 @@ impl Raster {
         // run of cells between them lies on one side of the boundary. A run's centre is half
         // a cell or more from every edge, so the crossings of the row's centre line,
         // computed in floating point, place it exactly.
-        let widest = (0..rows)
-            .map(|row| raster.band_starts[row + 1] - raster.band_starts[row])
-            .max()
-            .unwrap_or(0);
-        let mut crossings: Vec<(f64, u32, u32)> = Vec::with_capacity(widest);
-        let mut touched: Vec<(usize, usize)> = Vec::with_capacity(widest);
+        // A row holds at most every edge.
+        let mut crossings: Vec<(f64, u32, u32)> = Vec::with_capacity(edges.len());
+        let mut touched: Vec<(usize, usize)> = Vec::with_capacity(edges.len());
         for row in 0..rows {
             let y = origin.y + (row as f64 + 0.5) * step.y;
             crossings.clear();
