@@ -61,6 +61,24 @@ impl std::fmt::Debug for AlignedBytes {
     }
 }
 
+/// Asks the processor to bring the cache line holding `slice[index]` closer, for a read soon
+/// after; nothing (and no error) when the index is out of range or the target has no hint.
+#[inline(always)]
+pub(crate) fn prefetch<T>(slice: &[T], index: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(item) = slice.get(index) {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        #[allow(unsafe_code)]
+        // SAFETY: a prefetch is a hint that never faults and reads nothing the program sees;
+        // the pointer is of a live element anyway. SSE, which it needs, is part of x86_64.
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast::<i8>());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (slice, index);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

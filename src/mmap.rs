@@ -1,4 +1,5 @@
-//! Opening snapshot files by memory map: the crate's only `unsafe`.
+//! Opening snapshot files by memory map: the crate's only `unsafe` read (the other `unsafe`
+//! is a prefetch hint, in `bytes.rs`).
 #![allow(unsafe_code)]
 
 use std::fs::File;

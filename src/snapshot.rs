@@ -64,7 +64,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         )?;
         if parsed.version >= 2 {
             events::check(raw, &parsed.sections, &meta)?;
-            activity::check(raw, &parsed.sections, &meta)?;
+            activity::check(raw, &parsed.sections, &meta, parsed.version)?;
         } else if meta.event_count != 0 || meta.region_count != 0 || meta.title_count != 0 {
             return Err(OpenError::Inconsistent {
                 section: SectionKind::Meta.name(),
@@ -107,7 +107,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
     }
 
     /// The snapshot's format version: 1 has hubs only; 2 adds events, activity, health and
-    /// trending.
+    /// trending; 3 adds the per-node bounds that prune ranked searches.
     pub fn format_version(&self) -> u32 {
         self.parsed.version
     }

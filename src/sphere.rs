@@ -68,6 +68,17 @@ impl Key {
         })
     }
 
+    /// The chord of a point within a right angle, in quanta, from its key alone.
+    #[inline(always)]
+    pub(crate) fn near_chord(self) -> Option<f64> {
+        self.is_near().then(|| f64::from_bits(self.0).sqrt())
+    }
+
+    /// The key of a point within a right angle whose chord is `chord` quanta.
+    pub(crate) fn of_near_chord(chord: f64) -> Key {
+        Key::near((chord * chord).min(RIGHT_ANGLE_CHORD2))
+    }
+
     /// Whether the key is of a point within a right angle (a squared chord's bits).
     pub(crate) fn is_near(self) -> bool {
         self.0 & FAR == 0

@@ -1,14 +1,17 @@
 //! Snapshots of every released format version still open, verify and answer correctly.
 //!
-//! `tests/data/format-v1.hubdex` was written by the first release (hubs only), and
-//! `format-v2.hubdex` by the release that added events. To add a fixture for a new format
+//! `tests/data/format-v1.hubdex` was written by the first release (hubs only),
+//! `format-v2.hubdex` by the release that added events, and `format-v3.hubdex` by the one
+//! that added per-node corners and packed activity for ranked searches. To add a fixture for a new format
 //! version, run `HUBDEX_WRITE_FIXTURE=1 cargo test --test compat` after bumping the version,
 //! and keep the old files.
 
 use std::path::PathBuf;
 
 use hubdex::generate::{Generator, GENERATED_AS_OF};
-use hubdex::{distance_m, Event, Nearest, Ranked, Snapshot, SnapshotBuilder, Upcoming, Within};
+use hubdex::{
+    distance_m, Event, Nearest, Ranked, Snapshot, SnapshotBuilder, Upcoming, Weights, Within,
+};
 
 fn fixture(version: u32) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/format-v{version}.hubdex"))
@@ -60,7 +63,7 @@ fn fixture_builder(version: u32) -> SnapshotBuilder {
     builder
 }
 
-const CURRENT_VERSION: u32 = 2;
+const CURRENT_VERSION: u32 = 3;
 
 #[test]
 fn write_fixture_on_request() {
@@ -121,26 +124,42 @@ fn this_build_answers_the_fixture_input_like_the_fixture() {
 }
 
 #[test]
-fn format_v2_holds_events_health_and_answers_like_a_fresh_build() {
-    let stored = Snapshot::open(fixture(2)).expect("the version 2 fixture opens");
-    stored.verify().expect("the version 2 fixture verifies");
+fn formats_with_events_hold_health_and_answer_like_a_fresh_build() {
     let rebuilt =
         Snapshot::from_bytes(fixture_builder(2).to_bytes().expect("build")).expect("open");
-    assert_eq!(stored.event_count(), rebuilt.event_count());
-    assert!(stored.event_count() > 0);
-    for hub in rebuilt.iter() {
-        assert_eq!(stored.health(hub.id()), rebuilt.health(hub.id()));
-    }
-    for (lat, lon) in [(48.85, 2.35), (35.68, 139.69)] {
-        let from = GENERATED_AS_OF - 30 * 86_400;
-        let upcoming = Upcoming::new(lat, lon, 50_000.0, from, from + 60 * 86_400);
-        let (a, b) = (stored.upcoming(&upcoming), rebuilt.upcoming(&upcoming));
-        assert_eq!(a.expect("query").hits, b.expect("query").hits);
-        let ranked = Ranked::new(lat, lon, 50_000.0);
-        assert_eq!(
-            stored.ranked(&ranked).expect("query").hits,
-            rebuilt.ranked(&ranked).expect("query").hits
-        );
+    for version in 2..=CURRENT_VERSION {
+        let stored = Snapshot::open(fixture(version)).expect("the fixture opens");
+        stored.verify().expect("the fixture verifies");
+        assert_eq!(stored.event_count(), rebuilt.event_count());
+        assert!(stored.event_count() > 0);
+        for hub in rebuilt.iter() {
+            assert_eq!(stored.health(hub.id()), rebuilt.health(hub.id()));
+        }
+        for (lat, lon) in [(48.85, 2.35), (35.68, 139.69)] {
+            let from = GENERATED_AS_OF - 30 * 86_400;
+            let upcoming = Upcoming::new(lat, lon, 50_000.0, from, from + 60 * 86_400);
+            let (a, b) = (stored.upcoming(&upcoming), rebuilt.upcoming(&upcoming));
+            assert_eq!(a.expect("query").hits, b.expect("query").hits);
+            // Version 2 bounds its nodes by best activity and most members apart, version 3
+            // by corners: the pages must not differ, whatever the weights.
+            let weights = Weights {
+                activity: 2.0,
+                members: 3.0,
+                members_pivot: 7.0,
+                ..Weights::default()
+            };
+            for ranked in [
+                Ranked::new(lat, lon, 50_000.0),
+                Ranked::new(lat, lon, 50_000.0).k(5).min_members(50),
+                Ranked::new(lat, lon, 200_000.0).weights(weights).k(40),
+            ] {
+                assert_eq!(
+                    stored.ranked(&ranked).expect("query").hits,
+                    rebuilt.ranked(&ranked).expect("query").hits,
+                    "format {version} at ({lat}, {lon})"
+                );
+            }
+        }
     }
 }
 

@@ -693,18 +693,18 @@ fn misaligned_buffers_bad_magic_and_other_versions_give_their_errors() {
 
     // The version is read before the header checksum, so a file of another version is named
     // as such even though its checksum no longer matches.
-    for version in [0u32, 3, 4, u32::MAX] {
+    for version in [0u32, 4, 5, u32::MAX] {
         let mut other = bytes.clone();
         other[8..12].copy_from_slice(&version.to_le_bytes());
         let result = Snapshot::from_bytes(AlignedBytes::copy_from(&other));
         assert!(
-            matches!(result, Err(OpenError::UnsupportedVersion { found, supported: 2 }) if found == version),
+            matches!(result, Err(OpenError::UnsupportedVersion { found, supported: 3 }) if found == version),
             "version {version}: {result:?}"
         );
         reseal(&mut other);
         let result = Snapshot::from_bytes(AlignedBytes::copy_from(&other));
         assert!(
-            matches!(result, Err(OpenError::UnsupportedVersion { found, supported: 2 }) if found == version),
+            matches!(result, Err(OpenError::UnsupportedVersion { found, supported: 3 }) if found == version),
             "resealed version {version}: {result:?}"
         );
     }

@@ -6,7 +6,10 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use hubdex::generate::Generator;
-use hubdex::{AlignedBytes, Filter, Nearest, Scratch, Snapshot, SnapshotBuilder, Within};
+use hubdex::{
+    AlignedBytes, Filter, Nearest, RankScratch, Ranked, RankedHit, Scratch, Snapshot,
+    SnapshotBuilder, Within,
+};
 
 /// Counts the allocations each thread makes, so that tests running beside each other do not
 /// count one another's.
@@ -63,6 +66,7 @@ fn run_queries(
     points: &[(f64, f64)],
     scratch: &mut Scratch,
     hits: &mut Vec<hubdex::Hit>,
+    ranked: &mut (RankScratch, Vec<RankedHit>),
 ) -> usize {
     let filter = Filter::new().any_of(snapshot.category_set(&["running", "hiking"]).unwrap());
     let nearest = |lat, lon| Nearest::new(lat, lon).k(10);
@@ -84,6 +88,10 @@ fn run_queries(
         snapshot
             .nearest_with(&nearest(lat, lon).filter(filter.clone()), scratch, hits)
             .unwrap();
+        let (rank_scratch, ranked_hits) = &mut *ranked;
+        snapshot
+            .ranked_with(&Ranked::new(lat, lon, 25_000.0), rank_scratch, ranked_hits)
+            .unwrap();
     }
     allocations() - before
 }
@@ -98,13 +106,14 @@ fn warm_queries_allocate_nothing() {
         .map(|hub| (hub.lat, hub.lon))
         .collect();
     let (mut scratch, mut hits) = (Scratch::new(), Vec::new());
+    let mut ranked = (RankScratch::new(), Vec::new());
 
     // The first pass grows the buffers to what these queries need.
-    let warming = run_queries(&snapshot, &points, &mut scratch, &mut hits);
+    let warming = run_queries(&snapshot, &points, &mut scratch, &mut hits, &mut ranked);
     assert!(warming > 0, "the counter sees allocations");
     // Filters are built outside the count: clone() of a filter with no excluded ids does not
     // allocate, and the queries themselves must not either.
-    let warm = run_queries(&snapshot, &points, &mut scratch, &mut hits);
+    let warm = run_queries(&snapshot, &points, &mut scratch, &mut hits, &mut ranked);
     assert_eq!(warm, 0, "{warm} allocations in warm queries");
 }
 

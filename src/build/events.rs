@@ -10,7 +10,8 @@ use super::{PendingEvent, NO_PLACE};
 use crate::activity::{health_of, HealthState, REGION_RESOLUTIONS, TREND_LIMIT};
 use crate::error::{BuildError, Location, RecordProblem};
 use crate::format::activity::{
-    Health, NodeSummary, RegionStats, TimeGrid, TimeMask, MARK_CATEGORIES, MARK_PLACES, NO_DAYS,
+    Health, NodeCorners, NodeSummary, RegionStats, TimeGrid, TimeMask, CORNERS, MARK_CATEGORIES,
+    MARK_PLACES, NO_DAYS,
 };
 use crate::format::events::{self, Columns};
 use crate::format::hubs::UNKNOWN_TIME;
@@ -115,6 +116,8 @@ pub(crate) fn build<S: AsRef<str> + Sync>(
 
     let grid = (!columns.starts.is_empty()).then(|| TimeGrid::around(as_of));
     let (summaries, times) = summaries(hubs, &columns, &health, grid, leaf_size);
+    let corners = node_corners(hubs.members, &health, leaf_size);
+    let packed: Vec<f32> = health.iter().map(|h| h.activity).collect();
     let regions = regions(hubs, &health);
 
     let event_count = columns.ids.len() as u64;
@@ -128,6 +131,8 @@ pub(crate) fn build<S: AsRef<str> + Sync>(
         (SectionKind::RegionStats, regions.stats.into()),
         (SectionKind::TrendOffsets, regions.trend_offsets.into()),
         (SectionKind::TrendHubs, regions.trend_hubs.into()),
+        (SectionKind::NodeCorners, corners.into()),
+        (SectionKind::HubActivity, packed.into()),
     ]);
     Ok(Built {
         sections,
@@ -311,6 +316,82 @@ fn summaries(
     (slotted(summaries), slotted(times))
 }
 
+/// Per node slot, the staircase of (activity, members) corners above its hubs: leaves from
+/// their hubs, inner nodes from their children's corners.
+fn node_corners(members: &[u32], health: &[Health], leaf_size: u32) -> Vec<NodeCorners> {
+    let n = members.len() as u64;
+    let nodes = node_count(n, leaf_size) as usize;
+    let mut corners = vec![NodeCorners::default(); nodes];
+    if nodes > 0 {
+        let depth = depth(n, leaf_size);
+        let first_leaf = (1usize << depth) - 1;
+        corners[first_leaf..]
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(leaf, slot)| {
+                let range =
+                    node_start(n, depth, leaf as u64)..node_start(n, depth, leaf as u64 + 1);
+                let mut pairs: Vec<(f32, u32)> = range
+                    .map(|position| (health[position].activity, members[position]))
+                    .collect();
+                *slot = staircase(&mut pairs);
+            });
+        let mut pairs = Vec::with_capacity(2 * CORNERS);
+        for node in (0..first_leaf).rev() {
+            pairs.clear();
+            for child in [&corners[2 * node + 1], &corners[2 * node + 2]] {
+                pairs.extend(child.activity.into_iter().zip(child.members));
+            }
+            corners[node] = staircase(&mut pairs);
+        }
+    }
+    slotted(corners)
+}
+
+/// At most [`CORNERS`] corners that together dominate every pair: the pairs' Pareto front,
+/// then, while too many remain, the two neighbours whose merge adds the least area (measured
+/// as the default ranked weights see activity and members) merged into one.
+fn staircase(pairs: &mut [(f32, u32)]) -> NodeCorners {
+    // Most activity first; among equals, most members first, so the front keeps it.
+    pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+    let mut front: Vec<(f32, u32)> = Vec::with_capacity(pairs.len().min(16));
+    for &pair in pairs.iter() {
+        // Activity falls along the front, so a pair joins it only with more members.
+        if front.last().is_none_or(|last| pair.1 > last.1) {
+            front.push(pair);
+        }
+    }
+    let seen = |(activity, members): (f32, u32)| {
+        let activity = f64::from(activity).max(0.0);
+        let members = f64::from(members);
+        (activity / (activity + 5.0), members / (members + 100.0))
+    };
+    while front.len() > CORNERS {
+        let mut merge = 0;
+        let mut least = f64::INFINITY;
+        for at in 0..front.len() - 1 {
+            let (a0, m0) = seen(front[at]);
+            let (a1, m1) = seen(front[at + 1]);
+            let added = (a0 - a1) * (m1 - m0);
+            if added < least {
+                least = added;
+                merge = at;
+            }
+        }
+        front[merge].1 = front[merge + 1].1;
+        front.remove(merge + 1);
+    }
+    let mut corners = NodeCorners::default();
+    if let Some(&last) = front.last() {
+        for slot in 0..CORNERS {
+            let (activity, members) = front.get(slot).copied().unwrap_or(last);
+            corners.activity[slot] = activity;
+            corners.members[slot] = members;
+        }
+    }
+    corners
+}
+
 /// Node values stored in slots, node `j` at slot `j + 1`, as the tree's nodes are.
 fn slotted<T: Default>(values: Vec<T>) -> Vec<T> {
     if values.is_empty() {
@@ -404,4 +485,58 @@ fn region(
             .map(|(_, _, position)| position)
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every pair lies under some corner, and no corner is above every pair's best:
+        /// each corner's activity and members are those of some pair.
+        #[test]
+        fn corners_dominate_every_pair(
+            pairs in proptest::collection::vec((-2.0f32..400.0, 0u32..5_000), 1..80),
+        ) {
+            let corners = staircase(&mut pairs.clone());
+            for &(activity, members) in &pairs {
+                let covered = (0..CORNERS).any(|slot| {
+                    corners.activity[slot] >= activity && corners.members[slot] >= members
+                });
+                prop_assert!(covered, "({activity}, {members}) under no corner of {corners:?}");
+            }
+            for slot in 0..CORNERS {
+                let (activity, members) = (corners.activity[slot], corners.members[slot]);
+                prop_assert!(pairs.iter().any(|p| p.0 == activity), "activity {activity}");
+                prop_assert!(pairs.iter().any(|p| p.1 == members), "members {members}");
+            }
+        }
+
+        /// A parent's corners, made from its children's, dominate the children's hubs.
+        #[test]
+        fn merged_corners_dominate_both_children(
+            left in proptest::collection::vec((0.0f32..50.0, 0u32..900), 1..40),
+            right in proptest::collection::vec((0.0f32..50.0, 0u32..900), 1..40),
+        ) {
+            let (a, b) = (staircase(&mut left.clone()), staircase(&mut right.clone()));
+            let mut pairs: Vec<(f32, u32)> = a.activity.into_iter().zip(a.members).collect();
+            pairs.extend(b.activity.into_iter().zip(b.members));
+            let parent = staircase(&mut pairs);
+            for &(activity, members) in left.iter().chain(&right) {
+                let covered = (0..CORNERS).any(|slot| {
+                    parent.activity[slot] >= activity && parent.members[slot] >= members
+                });
+                prop_assert!(covered, "({activity}, {members}) under no corner of {parent:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_front_of_four_or_fewer_is_kept_whole() {
+        // (9, 1) and (1, 9) are the front; (2, 2) lies under neither alone but under both.
+        let corners = staircase(&mut [(9.0, 1), (2.0, 2), (1.0, 9), (0.5, 3)]);
+        assert_eq!(corners.activity, [9.0, 2.0, 1.0, 1.0]);
+        assert_eq!(corners.members, [1, 2, 9, 9]);
+    }
 }

@@ -49,6 +49,21 @@ pub(crate) struct NodeSummary {
     pub(crate) max_members: u32,
 }
 
+/// Corners per [`NodeCorners`].
+pub(crate) const CORNERS: usize = 4;
+
+/// A staircase above the (activity, members) pairs of a subtree's hubs: each hub has at most
+/// the activity and at most the members of one corner. A score that grows with both, whatever
+/// its weights and pivots, is thus at most its best value over the corners, a bound much
+/// tighter than best activity and most members taken apart (two hubs rarely hold both).
+/// Unused corners repeat the last one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+#[repr(C)]
+pub(crate) struct NodeCorners {
+    pub(crate) activity: [f32; CORNERS],
+    pub(crate) members: [u32; CORNERS],
+}
+
 /// Which time buckets hold the start of an event of a subtree: 512 coarse buckets, then 512
 /// fine ones (see [`TimeGrid`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Pod, Zeroable)]
@@ -200,12 +215,21 @@ pub(crate) struct RegionStats {
     pub(crate) median_activation_days: f32,
 }
 
-/// Checks the sizes of the activity and region sections.
-pub(crate) fn check(bytes: &[u8], sections: &Sections, meta: &Meta) -> Result<(), OpenError> {
+/// Checks the sizes of the activity and region sections of a file of format `version`.
+pub(crate) fn check(
+    bytes: &[u8],
+    sections: &Sections,
+    meta: &Meta,
+    version: u32,
+) -> Result<(), OpenError> {
     expect_count(sections, SectionKind::HubHealth, meta.hub_count)?;
     let slots = node_slots(meta.hub_count, meta.leaf_size);
     expect_count(sections, SectionKind::NodeSummaries, slots)?;
     expect_count(sections, SectionKind::NodeTimes, slots)?;
+    if version >= 3 {
+        expect_count(sections, SectionKind::NodeCorners, slots)?;
+        expect_count(sections, SectionKind::HubActivity, meta.hub_count)?;
+    }
     expect_count(sections, SectionKind::RegionKeys, meta.region_count)?;
     expect_count(sections, SectionKind::RegionStats, meta.region_count)?;
     expect_count(sections, SectionKind::TrendOffsets, meta.region_count + 1)?;
@@ -233,6 +257,10 @@ pub(crate) struct ActivityView<'a> {
     /// Node `j` is slot `j + 1`.
     pub(crate) summaries: &'a [NodeSummary],
     pub(crate) times: &'a [TimeMask],
+    /// Node `j` is slot `j + 1`; empty before format 3.
+    pub(crate) corners: &'a [NodeCorners],
+    /// Per hub; empty before format 3.
+    pub(crate) packed_activity: &'a [f32],
     pub(crate) region_keys: &'a [u64],
     pub(crate) region_stats: &'a [RegionStats],
     pub(crate) trend_offsets: &'a [u32],
@@ -245,6 +273,8 @@ impl<'a> ActivityView<'a> {
             health: sections.slice(bytes, SectionKind::HubHealth),
             summaries: sections.slice(bytes, SectionKind::NodeSummaries),
             times: sections.slice(bytes, SectionKind::NodeTimes),
+            corners: sections.slice(bytes, SectionKind::NodeCorners),
+            packed_activity: sections.slice(bytes, SectionKind::HubActivity),
             region_keys: sections.slice(bytes, SectionKind::RegionKeys),
             region_stats: sections.slice(bytes, SectionKind::RegionStats),
             trend_offsets: sections.slice(bytes, SectionKind::TrendOffsets),

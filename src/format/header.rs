@@ -15,7 +15,7 @@ use crate::error::OpenError;
 pub(crate) const MAGIC: [u8; 8] = *b"HUBDEX\r\n";
 
 /// The format version this build writes. It reads this one and every earlier one.
-pub(crate) const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 3;
 
 /// The oldest format version this build reads.
 pub(crate) const OLDEST_VERSION: u32 = 1;

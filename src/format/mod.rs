@@ -108,11 +108,17 @@ pub(crate) enum SectionKind {
     /// `u32` per event: for each tree leaf, its events (a contiguous range) as offsets from
     /// the leaf's first event, sorted by start then id.
     LeafTimelines = 39,
+    /// [`activity::NodeCorners`] per tree node slot: a staircase of (activity, members)
+    /// corners above the node's hubs. Format 3 on, as is the next.
+    NodeCorners = 40,
+    /// `f32` per hub: the activity score again, packed for scans (as in
+    /// [`SectionKind::HubHealth`]).
+    HubActivity = 41,
 }
 
 impl SectionKind {
     /// Every kind, in file order.
-    pub(crate) const ALL: [SectionKind; 39] = [
+    pub(crate) const ALL: [SectionKind; 41] = [
         SectionKind::Meta,
         SectionKind::Nodes,
         SectionKind::NodeFlags,
@@ -152,12 +158,16 @@ impl SectionKind {
         SectionKind::TrendOffsets,
         SectionKind::TrendHubs,
         SectionKind::LeafTimelines,
+        SectionKind::NodeCorners,
+        SectionKind::HubActivity,
     ];
 
-    /// The kinds a file of format `version` holds, in file order: format 1 has no events.
+    /// The kinds a file of format `version` holds, in file order: format 1 has no events,
+    /// format 2 no corners or packed activity.
     pub(crate) fn of_version(version: u32) -> &'static [SectionKind] {
         match version {
             1 => &SectionKind::ALL[..17],
+            2 => &SectionKind::ALL[..39],
             _ => &SectionKind::ALL,
         }
     }
@@ -182,10 +192,11 @@ impl SectionKind {
             EventIds | OwnCategories | RegionKeys | PlaceCoords => 8,
             EventOffsets | EventStarts | EventDurations | EventRsvps | EventCapacity
             | EventPrices | EventTitles | TitleOffsets | PlaceEvents | OwnCategoryEvents
-            | TrendOffsets | TrendHubs | LeafTimelines => 4,
+            | TrendOffsets | TrendHubs | LeafTimelines | HubActivity => 4,
             HubHealth => std::mem::size_of::<activity::Health>(),
             NodeSummaries => std::mem::size_of::<activity::NodeSummary>(),
             NodeTimes => std::mem::size_of::<activity::TimeMask>(),
+            NodeCorners => std::mem::size_of::<activity::NodeCorners>(),
             RegionStats => std::mem::size_of::<activity::RegionStats>(),
         }
     }
@@ -241,6 +252,8 @@ impl SectionKind {
             TrendOffsets => "trend-offsets",
             TrendHubs => "trend-hubs",
             LeafTimelines => "leaf-timelines",
+            NodeCorners => "node-corners",
+            HubActivity => "hub-activity",
         }
     }
 }

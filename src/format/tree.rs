@@ -175,6 +175,11 @@ impl<'a> TreeView<'a> {
         whole.then_some(view)
     }
 
+    /// The node slots: node `j` is slot `j + 1`.
+    pub(crate) fn slots(&self) -> &'a [Node] {
+        self.slots
+    }
+
     /// Node `index` (top-down numbering, root 0).
     #[inline(always)]
     pub(crate) fn node(&self, index: usize) -> Option<&'a Node> {

@@ -86,6 +86,16 @@ impl TopK {
         }
     }
 
+    /// The score a hit must reach to enter, once k hits are in.
+    #[inline]
+    pub(crate) fn threshold(&self) -> Option<f64> {
+        if self.heap.len() < self.k {
+            None
+        } else {
+            self.heap.peek().map(|worst| worst.0.score)
+        }
+    }
+
     /// Whether a hit scoring `bound` could still enter.
     #[inline]
     pub(crate) fn wants(&self, bound: f64) -> bool {
@@ -99,6 +109,8 @@ pub struct RankScratch {
     open: BinaryHeap<Open>,
     found: BinaryHeap<Worst>,
     pub(crate) hits: Vec<Scored>,
+    /// Decay bounds of the last ranked query, kept for the next one with the same decay.
+    pub(crate) decay: Option<Box<super::ranked::DecayBounds>>,
 }
 
 impl std::fmt::Debug for RankScratch {

@@ -97,6 +97,12 @@ impl Filter {
                 || health.is_some_and(|h| self.states & (1u8 << h.state.min(7)) != 0))
     }
 
+    /// Whether the filter asks for flags (else a subtree's flag union need not be read).
+    #[inline]
+    pub(crate) fn needs_flags(&self) -> bool {
+        self.flags.bits() != 0
+    }
+
     /// Whether a subtree whose hubs' unions are `categories` and `flags` may hold a match.
     #[inline]
     pub(crate) fn may_match(&self, categories: u64, flags: u8) -> bool {

@@ -1,6 +1,7 @@
 //! Ranked hubs: the top k within a radius by a score that blends a distance decay with
 //! activity and members.
 
+use std::cell::Cell;
 use std::hash::{Hash, Hasher};
 
 use super::best::{self, RankScratch, Scored};
@@ -9,8 +10,11 @@ use super::filter::Filter;
 use super::search::split_box;
 use super::{check_point, check_radius};
 use crate::activity::HealthState;
+use crate::bytes::prefetch;
 use crate::decay::Decay;
 use crate::error::QueryError;
+use crate::format::activity::{NodeCorners, CORNERS};
+use crate::format::tree::node_start;
 use crate::format::SectionKind;
 use crate::sphere::{radius_key, Key, Probe, EARTH_RADIUS_M};
 use crate::Snapshot;
@@ -87,6 +91,30 @@ impl Weights {
             self.activity * (activity / (activity + self.activity_pivot)),
             self.members * (members / (members + self.members_pivot)),
         ]
+    }
+
+    /// The best activity and members terms over the corners whose members `count`, or -1
+    /// if none does. Each corner's two terms are summed over one common denominator, four
+    /// corners side by side: a few ulps off the terms as [`Weights::terms`] rounds them,
+    /// which the searches' slack absorbs.
+    #[inline]
+    pub(crate) fn best_corner(&self, corners: &NodeCorners, counts: impl Fn(u32) -> bool) -> f64 {
+        let mut values = [0.0f64; CORNERS];
+        for (slot, value) in values.iter_mut().enumerate() {
+            let activity = f64::from(corners.activity[slot]).max(0.0);
+            let members = f64::from(corners.members[slot]);
+            let (a_below, m_below) = (activity + self.activity_pivot, members + self.members_pivot);
+            *value = (self.activity * activity * m_below + self.members * members * a_below)
+                / (a_below * m_below);
+        }
+        let mut best = -1.0f64;
+        for (slot, value) in values.into_iter().enumerate() {
+            if counts(corners.members[slot]) {
+                // NaN (infinite weights and pivots meeting) bounds nothing: no pruning then.
+                best = best.max(if value.is_nan() { f64::INFINITY } else { value });
+            }
+        }
+        best
     }
 
     fn hash_into(&self, hasher: &mut impl Hasher) {
@@ -236,6 +264,96 @@ impl Ranked {
     }
 }
 
+/// Relative room left in every bound for sums rounded in another order: far above a few
+/// ulps, far below any difference of scores that matters.
+const SLACK: f64 = 1e-12;
+
+/// The least activity and the least members a hub needs for its activity and members terms
+/// to reach `needed` together (each assuming the other term at its weight); minus infinity
+/// where any will do.
+fn least_standing(weights: &Weights, needed: f64) -> (f64, f64) {
+    let least = |weight: f64, other: f64, pivot: f64| {
+        if weight <= 0.0 {
+            return f64::NEG_INFINITY;
+        }
+        // weight · x / (x + pivot) ≥ needed − other  ⟺  x ≥ pivot · r / (1 − r).
+        let share = (needed - other) / weight;
+        if !(share > 0.0 && share < 1.0) {
+            // Below 0 any value will do; at 1 or more none will, which the search finds
+            // without help (its bounds stop it).
+            return f64::NEG_INFINITY;
+        }
+        let value = pivot * share / (1.0 - share);
+        // Rounded down well past the ulps of the terms' own arithmetic.
+        value * (1.0 - 1e-9) - 1e-9
+    };
+    (
+        least(weights.activity, weights.members, weights.activity_pivot),
+        least(weights.members, weights.activity, weights.members_pivot),
+    )
+}
+
+/// Decay buckets over the radius, by chord.
+const BUCKETS: usize = 256;
+
+/// Upper bounds of a decay over the chords of a radius, in [`BUCKETS`] equal steps: bucket
+/// `i` holds the decay at its nearest chord, so it bounds every point of the bucket and
+/// beyond. Filled as searches meet buckets, and kept while queries use the same decay and
+/// radius; a node's bound then costs a square root instead of an exponential.
+#[derive(Clone, Debug)]
+pub(crate) struct DecayBounds {
+    decay: Option<(Decay, Key)>,
+    /// Chord quanta per bucket; 0 when the radius is beyond a right angle (no buckets).
+    step: f64,
+    /// NaN until computed; cells, as the two halves of a search fill them alike.
+    values: [Cell<f64>; BUCKETS + 1],
+}
+
+impl Default for DecayBounds {
+    fn default() -> DecayBounds {
+        DecayBounds {
+            decay: None,
+            step: 0.0,
+            values: std::array::from_fn(|_| Cell::new(f64::NAN)),
+        }
+    }
+}
+
+impl DecayBounds {
+    /// Ready for `decay` within the radius whose key is `limit`.
+    fn prepare(&mut self, decay: Decay, limit: Key) {
+        if self.decay == Some((decay, limit)) {
+            return;
+        }
+        self.decay = Some((decay, limit));
+        for value in &self.values {
+            value.set(f64::NAN);
+        }
+        self.step = match limit.near_chord() {
+            Some(chord) if chord > 0.0 => chord / BUCKETS as f64,
+            _ => 0.0,
+        };
+    }
+
+    /// At least the decay of any point whose key is `key` or more.
+    #[inline]
+    fn at_most(&self, key: Key, decay: Decay) -> f64 {
+        let bucket = match key.near_chord() {
+            Some(chord) if self.step > 0.0 => ((chord / self.step) as usize).min(BUCKETS),
+            _ => return decay.value(distance_floor(key)),
+        };
+        let value = self.values[bucket].get();
+        if !value.is_nan() {
+            return value;
+        }
+        let value = decay.value(distance_floor(Key::of_near_chord(
+            bucket as f64 * self.step,
+        )));
+        self.values[bucket].set(value);
+        value
+    }
+}
+
 /// A valid decay for the (refused) case of an invalid radius.
 const FALLBACK: Decay = Decay::FALLBACK;
 
@@ -311,72 +429,138 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         let states = query.states;
         let filter = &query.filter;
         // TODO(#3): p99 is above the 30 µs target where a 25 km radius holds tens of
-        // thousands of hubs with similar activity bounds; a freshness term is not offered yet.
+        // thousands of hubs; a freshness term is not offered yet.
+        let corners = activity.corners;
+        // Format 3 packs the activity for scans; before it, the health records hold it.
+        let packed = activity.packed_activity;
+        let activity_at = |position: usize| match packed.get(position) {
+            Some(&activity) => f64::from(activity),
+            None => health.get(position).map_or(0.0, |h| f64::from(h.activity)),
+        };
+        // Allocated by the first ranked search a scratch serves, then reused.
+        let mut bounds = scratch.decay.take().unwrap_or_default();
+        bounds.prepare(decay, limit);
         let mut found = std::mem::take(&mut scratch.hits);
         found.clear();
+        let scan_depth = tree.depth;
+        let open = filter.is_open();
         best::search(
             tree.hub_count,
-            tree.depth,
+            scan_depth,
             query.k.min(n),
             scratch,
-            |index, _, _| {
+            |index, level, position| {
                 let node = tree.node(index)?;
                 let (lo, hi) = split_box(&node.bounds);
                 let lower = probe.lower_bound(&lo, &hi);
                 if lower > limit {
                     return None;
                 }
-                let flags = *tree.flags.get(index)?;
+                // The node may be opened: start loading what that will read.
+                if level < scan_depth {
+                    prefetch(tree.slots(), 2 * index + 2);
+                    prefetch(corners, 2 * index + 2);
+                } else {
+                    let first = node_start(tree.hub_count, level, position);
+                    let end = node_start(tree.hub_count, level, position + 1);
+                    for at in (first..end).step_by(16) {
+                        prefetch(packed, at);
+                        prefetch(hubs.members, at);
+                    }
+                    for at in (first..end).step_by(5) {
+                        prefetch(tree.points, at);
+                    }
+                    for at in (first..end).step_by(8) {
+                        prefetch(hubs.ids, at);
+                    }
+                }
+                // The flag unions sit in a section of their own: read only when asked for.
+                let flags = match filter.needs_flags() {
+                    true => *tree.flags.get(index)?,
+                    false => 0,
+                };
                 if !filter.may_match(node.categories, flags) {
                     return None;
                 }
-                let (max_activity, max_members) = match summaries.get(index + 1) {
-                    Some(summary) => (f64::from(summary.max_activity), summary.max_members),
-                    None => (0.0, u32::MAX),
+                let counts = |members: u32| {
+                    members >= query.min_members && filter.members_may_match(members)
                 };
-                if max_members < query.min_members || !filter.members_may_match(max_members) {
-                    return None;
-                }
-                let terms = weights.terms(
-                    decay.value(distance_floor(lower)),
-                    max_activity,
-                    f64::from(max_members),
-                );
-                Some(terms[0] + terms[1] + terms[2])
+                let standing = match corners.get(index + 1) {
+                    Some(corners) => {
+                        let standing = weights.best_corner(corners, counts);
+                        if standing < 0.0 {
+                            return None;
+                        }
+                        standing
+                    }
+                    // Before format 3: best activity and most members, apart.
+                    None => {
+                        let (max_activity, max_members) = match summaries.get(index + 1) {
+                            Some(summary) => (f64::from(summary.max_activity), summary.max_members),
+                            None => (0.0, u32::MAX),
+                        };
+                        if !counts(max_members) {
+                            return None;
+                        }
+                        let terms = weights.terms(0.0, max_activity, f64::from(max_members));
+                        terms[1] + terms[2]
+                    }
+                };
+                let bound = weights.distance * bounds.at_most(lower, decay) + standing;
+                // Room for the rounding of sums taken in another order.
+                Some(bound + bound.abs() * SLACK)
             },
             false,
             best::NoRefine,
             |range, top| {
+                // Whatever its distance, a hub needs this much activity and this many
+                // members to enter once the top is full; most hubs of a dense city fall short
+                // of one, before their distance is computed.
+                let (least_activity, least_members) = match top.threshold() {
+                    Some(threshold) => least_standing(&weights, threshold - weights.distance),
+                    None => (f64::NEG_INFINITY, f64::NEG_INFINITY),
+                };
                 for position in range {
-                    let (Some(point), Some(&id), Some(&members)) = (
-                        tree.points.get(position),
-                        hubs.ids.get(position),
-                        hubs.members.get(position),
-                    ) else {
+                    let activity = activity_at(position);
+                    if activity < least_activity {
+                        continue;
+                    }
+                    let (Some(point), Some(&members)) =
+                        (tree.points.get(position), hubs.members.get(position))
+                    else {
                         continue;
                     };
+                    if f64::from(members) < least_members || members < query.min_members {
+                        continue;
+                    }
                     let key = probe.key(point);
-                    if key > limit || members < query.min_members {
+                    if key > limit {
                         continue;
                     }
-                    let figures = health.get(position);
-                    let activity = figures.map_or(0.0, |h| f64::from(h.activity));
-                    // The score with a full distance term bounds the real one (the sums are
-                    // rounded alike): most hubs of a dense city fail here, before the
-                    // distance and the decay are computed.
+                    // The bucket's decay bounds the hub's: most hubs that come this far
+                    // still fall short, before the exact distance and decay are computed.
                     let terms = weights.terms(1.0, activity, f64::from(members));
-                    if !top.wants(terms[0] + terms[1] + terms[2]) {
+                    let most = weights.distance * bounds.at_most(key, decay) + terms[1] + terms[2];
+                    if !top.wants(most + most.abs() * SLACK) {
                         continue;
                     }
+                    // The id is read this late: few hubs come this far.
+                    let Some(&id) = hubs.ids.get(position) else {
+                        continue;
+                    };
+                    let figures = health.get(position);
                     if states != 0 && figures.is_none_or(|h| states & (1u8 << h.state.min(7)) == 0)
                     {
                         continue;
                     }
-                    let flags = hubs.flags.get(position).copied().unwrap_or(0);
-                    if !filter.matches(id, hubs.categories[position], flags)
-                        || !filter.figures_match(members, figures)
-                    {
-                        continue;
+                    // An open filter keeps every hub: its columns need not be read.
+                    if !open {
+                        let flags = hubs.flags.get(position).copied().unwrap_or(0);
+                        if !filter.matches(id, hubs.categories[position], flags)
+                            || !filter.figures_match(members, figures)
+                        {
+                            continue;
+                        }
                     }
                     let distance_m = probe.distance_of(key, point);
                     let terms =
@@ -395,10 +579,11 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             },
             &mut found,
         );
+        scratch.decay = Some(bounds);
         for hit in &found {
             let position = hit.position as usize;
             let members = hubs.members[position];
-            let activity = health.get(position).map_or(0.0, |h| f64::from(h.activity));
+            let activity = activity_at(position);
             let terms = weights.terms(decay.value(hit.distance_m), activity, f64::from(members));
             hits.push(RankedHit {
                 position: hit.position,
@@ -502,5 +687,121 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             id: last.id,
         });
         Ok(RankedPage { hits: scored, next })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::activity::NodeCorners;
+    use proptest::prelude::*;
+
+    fn weights() -> impl Strategy<Value = Weights> {
+        (
+            0.0f64..5.0,
+            0.0f64..5.0,
+            0.0f64..5.0,
+            0.1f64..50.0,
+            1.0f64..500.0,
+        )
+            .prop_map(
+                |(distance, activity, members, activity_pivot, members_pivot)| Weights {
+                    distance,
+                    activity,
+                    members,
+                    activity_pivot,
+                    members_pivot,
+                },
+            )
+    }
+
+    proptest! {
+        /// The corner bound is at least the terms of every pair any corner dominates.
+        #[test]
+        fn best_corner_bounds_the_terms_of_dominated_pairs(
+            weights in weights(),
+            corners in proptest::collection::vec((0.0f32..300.0, 0u32..5_000), CORNERS),
+            shrink in proptest::collection::vec((0.0f32..=1.0, 0.0f64..=1.0), 1..20),
+            min_members in 0u32..3_000,
+        ) {
+            let mut node = NodeCorners::default();
+            for (slot, &(activity, members)) in corners.iter().enumerate() {
+                node.activity[slot] = activity;
+                node.members[slot] = members;
+            }
+            let bound = weights.best_corner(&node, |m| m >= min_members);
+            for (slot, &(a, m)) in shrink.iter().enumerate() {
+                let corner = slot % CORNERS;
+                let activity = node.activity[corner] * a;
+                let members = (f64::from(node.members[corner]) * m) as u32;
+                if members < min_members {
+                    continue;
+                }
+                let terms = weights.terms(0.0, f64::from(activity), f64::from(members));
+                let value = terms[1] + terms[2];
+                prop_assert!(bound + bound.abs() * SLACK >= value, "{bound} < {value}");
+            }
+        }
+
+        /// The least activity is at most the least that reaches what is needed with any
+        /// members (found by bisection), and the same for members.
+        #[test]
+        fn least_standing_keeps_every_hub_that_can_reach(
+            weights in weights(),
+            needed in -1.0f64..6.0,
+            other in 0.0f64..1e7,
+        ) {
+            let (least_activity, least_members) = least_standing(&weights, needed);
+            let reaches = |activity: f64, members: f64| {
+                let terms = weights.terms(0.0, activity, members);
+                terms[1] + terms[2] >= needed
+            };
+            // The least x in [0, 1e12] with reaches(x), if any.
+            let least = |reaches_at: &dyn Fn(f64) -> bool| {
+                let (mut low, mut high) = (0.0f64, 1e12f64);
+                if !reaches_at(high) {
+                    return None;
+                }
+                for _ in 0..200 {
+                    let mid = (low + high) / 2.0;
+                    if reaches_at(mid) { high = mid } else { low = mid }
+                }
+                Some(high)
+            };
+            if let Some(activity) = least(&|a| reaches(a, other)) {
+                prop_assert!(least_activity <= activity, "{least_activity} > {activity}");
+            }
+            if let Some(members) = least(&|m| reaches(other, m)) {
+                prop_assert!(least_members <= members, "{least_members} > {members}");
+            }
+        }
+
+        /// A bucket's value bounds the decay of every point at or beyond its keys.
+        #[test]
+        fn decay_buckets_bound_the_decay(
+            kind in 0usize..3,
+            scale in 10.0f64..50_000.0,
+            offset in 0.0f64..5_000.0,
+            factor in 0.01f64..0.99,
+            radius_m in 1.0f64..200_000.0,
+            share in 0.0f64..=1.0,
+        ) {
+            let decay = match kind {
+                0 => Decay::gauss(scale, offset, factor),
+                1 => Decay::exp(scale, offset, factor),
+                _ => Decay::linear(scale, offset, factor),
+            }
+            .expect("valid decay");
+            let limit = radius_key(radius_m);
+            let mut bounds = DecayBounds::default();
+            bounds.prepare(decay, limit);
+            let chord = limit.near_chord().expect("a near radius") * share;
+            let key = Key::of_near_chord(chord);
+            let exact = decay.value(distance_floor(key));
+            let bound = bounds.at_most(key, decay);
+            prop_assert!(bound + bound.abs() * SLACK >= exact, "{bound} < {exact}");
+            // Kept for the same decay and radius, dropped for another.
+            prop_assert_eq!(bounds.at_most(key, decay), bound);
+        }
     }
 }
