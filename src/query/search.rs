@@ -7,6 +7,7 @@ use super::filter::Filter;
 use super::order::SortBuffers;
 use super::within::Order;
 use super::Hit;
+use crate::bytes::prefetch;
 use crate::format::activity::{ActivityView, Health, NodeSummary};
 use crate::format::hubs::HubsView;
 use crate::format::tree::{node_start, NodeBox, TreeView};
@@ -279,8 +280,8 @@ impl<'a> Search<'a> {
     }
 
     /// Depth-first walk, nearer child first, pruning nodes that cannot beat the current k-th.
-    // TODO(#2): p99 of nearest-10 on 1M hubs is 3.7 µs against a 3 µs target; the misses of
-    // the last tree levels and of the leaves dominate (see README, Measured).
+    /// Opening a node prefetches the two levels below it (or its leaves' points), so that the
+    /// descent waits on memory once rather than at every level.
     fn walk<C: Collector>(&self, best: &mut C, stack: &mut Vec<Frame>) {
         stack.clear();
         let open = self.filter.is_open();
@@ -329,24 +330,30 @@ impl<'a> Search<'a> {
     }
 
     /// Starts loading what the walk will read after the children at `level`, `left` and
-    /// `left + 1`: their children's nodes (two cache lines) or, above the leaves, the first
-    /// points of both leaves. The loads overlap the work on this level instead of waiting
-    /// one miss per level.
+    /// `left + 1`: the nodes of the two levels below them (six cache lines) or, above the
+    /// leaves, both leaves' points. Prefetches do not hold the processor up as loads do, so
+    /// the misses of a descent overlap instead of coming one per level.
     #[inline(always)]
     fn touch_below(&self, level: u32, left: u64) {
         if level < self.tree.depth {
+            // Node j sits in slot j + 1; two siblings share a line.
             let grandchildren = Self::node_index(level + 1, left * 2);
-            std::hint::black_box(self.tree.node(grandchildren).map(|node| node.categories));
-            std::hint::black_box(
-                self.tree
-                    .node(grandchildren + 2)
-                    .map(|node| node.categories),
-            );
-        } else {
-            let n = self.tree.hub_count;
-            for leaf in [left, left + 1] {
-                std::hint::black_box(self.tree.points.get(node_start(n, level, leaf)));
+            prefetch(self.tree.slots(), grandchildren + 1);
+            prefetch(self.tree.slots(), grandchildren + 3);
+            if level + 1 < self.tree.depth {
+                let next = Self::node_index(level + 2, left * 4);
+                for line in 0..4 {
+                    prefetch(self.tree.slots(), next + 1 + 2 * line);
+                }
             }
+        } else {
+            // Both leaves' points, a line at a time (12-byte points, 64-byte lines).
+            let n = self.tree.hub_count;
+            let (start, end) = (node_start(n, level, left), node_start(n, level, left + 2));
+            for at in (start..end).step_by(5) {
+                prefetch(self.tree.points, at);
+            }
+            prefetch(self.tree.points, end.saturating_sub(1));
         }
     }
 
