@@ -61,6 +61,24 @@ impl std::fmt::Debug for AlignedBytes {
     }
 }
 
+/// [`prefetch`] of the line `offset` bytes into `slice[index]` (within the element).
+#[inline(always)]
+pub(crate) fn prefetch_bytes<T: bytemuck::Pod>(slice: &[T], index: usize, offset: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(item) = slice.get(index) {
+        if let Some(byte) = bytemuck::bytes_of(item).get(offset) {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            #[allow(unsafe_code)]
+            // SAFETY: as in `prefetch`: a hint at a byte of a live element.
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(byte).cast::<i8>());
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (slice, index, offset);
+}
+
 /// Asks the processor to bring the cache line holding `slice[index]` closer, for a read soon
 /// after; nothing (and no error) when the index is out of range or the target has no hint.
 #[inline(always)]

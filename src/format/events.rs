@@ -193,6 +193,30 @@ impl<'a> EventsView<'a> {
         self.place_coords.get(at).copied()
     }
 
+    /// The entries of the venue table that can belong to the events `events`: one search of
+    /// the whole table, after which [`EventsView::place_among`] searches only these.
+    pub(crate) fn places_of(&self, events: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let first = self
+            .place_events
+            .partition_point(|&e| (e as usize) < events.start);
+        // Entries are distinct ascending positions: at most one per event of the range.
+        let end = first
+            .saturating_add(events.len())
+            .min(self.place_events.len());
+        first..end
+    }
+
+    /// [`EventsView::place`], searching only the entries `places`.
+    pub(crate) fn place_among(
+        &self,
+        event: usize,
+        places: &std::ops::Range<usize>,
+    ) -> Option<[i32; 2]> {
+        let entries = self.place_events.get(places.clone())?;
+        let at = entries.binary_search(&(event as u32)).ok()?;
+        self.place_coords.get(places.start + at).copied()
+    }
+
     /// The categories of the event at `event`, if not its hub's.
     pub(crate) fn own_categories(&self, event: usize) -> Option<u64> {
         let at = self

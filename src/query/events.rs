@@ -9,9 +9,11 @@ use super::cursor::{self, Cursor};
 use super::ranked::distance_floor;
 use super::search::split_box;
 use super::{check_point, check_radius};
+use crate::bytes::{prefetch, prefetch_bytes};
 use crate::decay::Decay;
 use crate::error::QueryError;
 use crate::format::activity::{TimeGrid, MARK_CATEGORIES, MARK_PLACES};
+use crate::format::tree::node_start;
 use crate::format::SectionKind;
 use crate::hub::{CategorySet, HubFlags};
 use crate::sphere::{quantize, radius_key, Key, Probe};
@@ -323,12 +325,25 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             tree.depth,
             query.limit.min(self.event_count()),
             scratch,
-            |index, _, _| {
+            |index, level, position| {
                 if verified != 0 && tree.flags.get(index)? & verified == 0 {
                     return None;
                 }
                 let times = activity.times.get(index + 1)?;
-                node_bound(index, grid.earliest(times, from, to)?)
+                let bound = node_bound(index, grid.earliest(times, from, to)?)?;
+                // The node may be opened: start loading what that will read.
+                if level < tree.depth {
+                    prefetch(activity.summaries, 2 * index + 2);
+                    for line in 0..4 {
+                        prefetch_bytes(activity.times, 2 * index + 2, 64 * line);
+                    }
+                } else {
+                    let first = node_start(tree.hub_count, level, position);
+                    let end = node_start(tree.hub_count, level, position + 1);
+                    prefetch(events.offsets, first);
+                    prefetch(events.offsets, end);
+                }
+                Some(bound)
             },
             true,
             // A leaf's exact first start in the window, from its timeline.
@@ -347,6 +362,8 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 let offsets = events.offsets.get(hubs.start..=hubs.end).unwrap_or(&[]);
                 let timeline = events.timelines.get(span.clone()).unwrap_or(&[]);
                 let first = events.first_from(&span, from);
+                // The leaf's part of the venue table, found when an event first needs it.
+                let mut places = None;
                 for &offset in timeline.get(first..).unwrap_or(&[]) {
                     let event = span.start + offset as usize;
                     let Some(&start) = events.starts.get(event) else {
@@ -374,21 +391,20 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                     else {
                         continue;
                     };
-                    let (Some(point), Some(health), Some(&flags), Some(&hub_categories)) = (
-                        tree.points.get(hub),
-                        activity.health.get(hub),
-                        hubs_view.flags.get(hub),
-                        hubs_view.categories.get(hub),
-                    ) else {
+                    let (Some(point), Some(health)) =
+                        (tree.points.get(hub), activity.health.get(hub))
+                    else {
                         continue;
                     };
-                    if flags & verified != verified {
+                    // Flags and categories are read only for the filters that ask for them.
+                    if verified != 0 && hubs_view.flags.get(hub).is_none_or(|f| f & verified == 0) {
                         continue;
                     }
                     if query.free_only && events.prices.get(event) != Some(&0) {
                         continue;
                     }
                     if let Some(any) = query.any_of {
+                        let hub_categories = hubs_view.categories.get(hub).copied().unwrap_or(0);
                         let categories = match health.marks & MARK_CATEGORIES != 0 {
                             true => events.own_categories(event).unwrap_or(hub_categories),
                             false => hub_categories,
@@ -398,7 +414,10 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                         }
                     }
                     let place = match health.marks & MARK_PLACES != 0 {
-                        true => events.place(event),
+                        true => {
+                            let places = places.get_or_insert_with(|| events.places_of(&span));
+                            events.place_among(event, places)
+                        }
                         false => None,
                     };
                     let (key, distance_m) = match place {
