@@ -190,29 +190,41 @@ fn ranked(c: &mut Criterion, snapshot: &Snapshot<Mmap>, queries: &[(f64, f64)]) 
     });
 }
 
-/// The events within the radius among the window's, scanned in start order.
-fn scan_window(flat: &[Flat], lat: f64, lon: f64, from: i64, to: i64, out: &mut Vec<u64>) {
+/// Start, distance and id: the order of upcoming events by start.
+type Found = (i64, f64, u64);
+
+/// Sorts by start, then distance, then id, and keeps the first 20.
+fn first_20(found: &mut Vec<Found>) {
+    found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+    found.truncate(20);
+}
+
+/// The events within the radius among the window's, scanned in start order up to the 20th
+/// and the others starting with it (which go by distance).
+fn scan_window(flat: &[Flat], lat: f64, lon: f64, from: i64, to: i64, out: &mut Vec<Found>) {
     out.clear();
     let first = flat.partition_point(|e| e.0 < from);
     for event in &flat[first..] {
-        if event.0 > to || out.len() == 20 {
+        if event.0 > to || (out.len() >= 20 && out.last().is_some_and(|last| event.0 > last.0)) {
             break;
         }
-        if distance_m(lat, lon, event.1, event.2) <= RADIUS_M {
-            out.push(event.3);
+        let d = distance_m(lat, lon, event.1, event.2);
+        if d <= RADIUS_M {
+            out.push((event.0, d, event.3));
         }
     }
+    first_20(out);
 }
 
 type EventTree = RTree<GeomWithData<[f64; 2], u32>>;
 
 /// rstar's events in the box around the circle, kept if in the window and the radius, then
-/// sorted by start.
+/// sorted by start and distance.
 fn rstar_events(
     tree: &EventTree,
     flat: &[Flat],
     (lat, lon, from, to): (f64, f64, i64, i64),
-    found: &mut Vec<(i64, u64)>,
+    found: &mut Vec<Found>,
 ) {
     found.clear();
     let dlat = (RADIUS_M / EARTH_RADIUS_M).to_degrees();
@@ -220,12 +232,14 @@ fn rstar_events(
     let envelope = AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat]);
     for point in tree.locate_in_envelope(&envelope) {
         let event = &flat[point.data as usize];
-        if (from..=to).contains(&event.0) && distance_m(lat, lon, event.1, event.2) <= RADIUS_M {
-            found.push((event.0, event.3));
+        if (from..=to).contains(&event.0) {
+            let d = distance_m(lat, lon, event.1, event.2);
+            if d <= RADIUS_M {
+                found.push((event.0, d, event.3));
+            }
         }
     }
-    found.sort_unstable();
-    found.truncate(20);
+    first_20(found);
 }
 
 fn upcoming(c: &mut Criterion, snapshot: &Snapshot<Mmap>, queries: &[(f64, f64)]) {
@@ -249,11 +263,12 @@ fn upcoming(c: &mut Criterion, snapshot: &Snapshot<Mmap>, queries: &[(f64, f64)]
         scan_window(&flat, lat, lon, from, to, &mut scanned);
         rstar_events(&tree, &flat, (lat, lon, from, to), &mut found);
         let ours: Vec<u64> = hits.iter().map(|h| h.id).collect();
+        let scan: Vec<u64> = scanned.iter().map(|f| f.2).collect();
         assert_eq!(
-            ours, scanned,
+            ours, scan,
             "upcoming disagrees with the scan at ({lat}, {lon})"
         );
-        let theirs: Vec<u64> = found.iter().map(|f| f.1).collect();
+        let theirs: Vec<u64> = found.iter().map(|f| f.2).collect();
         assert_eq!(
             ours, theirs,
             "upcoming disagrees with rstar at ({lat}, {lon})"

@@ -97,6 +97,19 @@ pub(crate) fn prefetch<T>(slice: &[T], index: usize) {
     let _ = (slice, index);
 }
 
+/// [`prefetch`] of every cache line of `slice[range]` (clamped to the slice).
+#[inline]
+pub(crate) fn prefetch_range<T>(slice: &[T], range: std::ops::Range<usize>) {
+    let step = (64 / std::mem::size_of::<T>().max(1)).max(1);
+    let end = range.end.min(slice.len());
+    for index in (range.start..end).step_by(step) {
+        prefetch(slice, index);
+    }
+    if end > range.start {
+        prefetch(slice, end - 1);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

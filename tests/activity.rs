@@ -42,6 +42,11 @@ fn world(seed: u64, hub_count: usize, events_per_hub: usize) -> World {
         for _ in 0..count {
             let latest = if dormant { -120 * DAY } else { 90 * DAY };
             let start = AS_OF + rng.random_range(-365 * DAY..latest);
+            // Half the events start on a six-hour mark, so that many start together.
+            let start = match rng.random_bool(0.5) {
+                true => start - start.rem_euclid(6 * 3600),
+                false => start,
+            };
             let mut event = Event::new(
                 events.len() as u64 * 7 + 3,
                 hub.id,
@@ -452,8 +457,8 @@ fn upcoming_by_start_matches_checking_every_event() {
     let snapshot = &world.snapshot;
     let rust = snapshot.category_set(&["rust-meetup", "running"]).unwrap();
     for (i, (lat, lon)) in points(&world, 60, 8).into_iter().enumerate() {
-        // Windows inside, across and wholly before the fine time buckets (30 days before
-        // as_of to 90 after).
+        // Windows inside, across and wholly before the coarse time buckets (30 days before
+        // as_of to 90 after), and inside and across the fine ones (a day before to 4.3 after).
         let from = AS_OF + [0, -40 * DAY, 3 * DAY, -200 * DAY][i % 4];
         let to = from + [7 * DAY, 30 * DAY, 3600, 10 * DAY][i % 4];
         let radius = [5_000.0, 25_000.0][i % 2];
@@ -483,7 +488,12 @@ fn upcoming_by_start_matches_checking_every_event() {
                     own.iter().any(|c| c == "rust-meetup" || c == "running")
                 })
         });
-        oracle.sort_by_key(|(_, e, _)| (e.starts_at, e.id));
+        // By start, then distance, then id.
+        oracle.sort_by(|a, b| {
+            (a.1.starts_at.cmp(&b.1.starts_at))
+                .then(a.0.total_cmp(&b.0))
+                .then(a.1.id.cmp(&b.1.id))
+        });
         let expected: Vec<u64> = oracle.iter().take(20).map(|(_, e, _)| e.id).collect();
         let found: Vec<u64> = page.hits.iter().map(|h| h.id).collect();
         assert_eq!(found, expected, "query {i}");
@@ -556,6 +566,68 @@ fn upcoming_pages_concatenate_to_one_long_page() {
         }
         paged.truncate(50);
         assert_eq!(paged, whole.hits.iter().map(|h| h.id).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn upcoming_events_starting_together_come_nearest_first() {
+    // Every event starts on one of four hours, with ids in no relation to place: most pages
+    // end among events that start together, and distance decides which enter.
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let hubs = Generator::new(21).top_cities(3).hubs(1500);
+    let mut events = Vec::new();
+    for hub in &hubs {
+        for _ in 0..3 {
+            let start = AS_OF + rng.random_range(0..4) * 3600;
+            // Scrambled (an odd multiplier is a bijection modulo 2^40), so unique.
+            let id = (events.len() as u64 * 0x9E37_79B9) % (1 << 40) + 1;
+            let mut event = Event::new(id, hub.id, "Meetup", start);
+            if rng.random_bool(0.2) {
+                event.lat = Some(hub.lat + rng.random_range(-0.02..0.02));
+                event.lon = Some(hub.lon + rng.random_range(-0.02..0.02));
+            }
+            events.push(event);
+        }
+    }
+    let snapshot = Snapshot::from_bytes(builder(&hubs, &events).to_bytes().unwrap()).unwrap();
+    let world = World {
+        hubs,
+        events,
+        snapshot,
+    };
+    for (i, (lat, lon)) in points(&world, 40, 22).into_iter().enumerate() {
+        // From on the hour and between hours.
+        let from = AS_OF + [0, 1800, 3600, -DAY][i % 4];
+        let radius = [25_000.0, 100_000.0, 3_000.0][i % 3];
+        let limit = [5, 20, 60][i % 3];
+        let query = Upcoming::new(lat, lon, radius, from, AS_OF + DAY).limit(limit);
+        let page = world.snapshot.upcoming(&query).unwrap();
+        let mut oracle = event_oracle(&world, lat, lon, radius, from, AS_OF + DAY, &|_, _| true);
+        oracle.sort_by(|a, b| {
+            (a.1.starts_at.cmp(&b.1.starts_at))
+                .then(a.0.total_cmp(&b.0))
+                .then(a.1.id.cmp(&b.1.id))
+        });
+        let expected: Vec<u64> = oracle.iter().take(limit).map(|(_, e, _)| e.id).collect();
+        let found: Vec<u64> = page.hits.iter().map(|h| h.id).collect();
+        assert_eq!(found, expected, "query {i}");
+        // Pages of seven concatenate to the same list.
+        let mut paged = Vec::new();
+        let mut cursor = None;
+        loop {
+            let mut page_query = query.clone().limit(7);
+            if let Some(cursor) = cursor {
+                page_query = page_query.after(cursor);
+            }
+            let page = world.snapshot.upcoming(&page_query).unwrap();
+            paged.extend(page.hits.iter().map(|h| h.id));
+            cursor = page.next;
+            if cursor.is_none() || paged.len() >= limit {
+                break;
+            }
+        }
+        paged.truncate(limit);
+        assert_eq!(paged, expected, "pages of query {i}");
     }
 }
 

@@ -529,22 +529,24 @@ fn oracle(hubs: &[Hub], query: &Query) -> Answer {
             to,
             limit,
         } => {
-            let mut found: Vec<(i64, u64)> = sample_events(hubs)
+            // By start, then distance, then id.
+            let mut found: Vec<(i64, f64, u64)> = sample_events(hubs)
                 .iter()
                 .filter(|e| (from..=to).contains(&e.starts_at))
-                .filter(|e| {
+                .filter_map(|e| {
                     let (lat, lon) = venue(e, hubs);
                     let d = distance_m(at.0, at.1, lat, lon);
                     assert!(
                         (d - radius_m).abs() > CM,
                         "an event within 1 cm of the radius"
                     );
-                    d <= radius_m
+                    (d <= radius_m).then_some((e.starts_at, d, e.id))
                 })
-                .map(|e| (e.starts_at, e.id))
                 .collect();
-            found.sort_unstable();
-            Answer::Ids(found.into_iter().take(limit).map(|(_, id)| id).collect())
+            found.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
+            });
+            Answer::Ids(found.into_iter().take(limit).map(|(_, _, id)| id).collect())
         }
         Query::EventsOf { id } => {
             let mut found: Vec<(i64, u64)> = sample_events(hubs)

@@ -103,8 +103,11 @@ impl TimeMask {
 
 /// The time buckets of [`TimeMask`], both sets [`TIME_BUCKETS`] wide: coarse ones from 30
 /// days before `as_of` to 90 after (about 5.6 hours each; the first also takes every earlier
-/// start, the last every later one), and fine ones from 2 days before `as_of` to 14 after
-/// (45 minutes each; starts outside are not marked in them).
+/// start, the last every later one), and fine ones of a quarter of an hour each, on the
+/// quarter hours, from a day before `as_of` to about 4.3 days after (starts outside are not
+/// marked in them). Events mostly start on the hour or the half hour: a fine bucket's start
+/// is then the exact start of its first event, so nodes whose next events start together
+/// share one exact bound, and the search orders them by distance alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TimeGrid {
     pub(crate) coarse_base: i64,
@@ -115,14 +118,18 @@ pub(crate) struct TimeGrid {
 
 impl TimeGrid {
     const DAY: i64 = 86_400;
+    const QUARTER_HOUR: i64 = 900;
 
     /// The grid a build uses.
     pub(crate) fn around(as_of: i64) -> TimeGrid {
         TimeGrid {
             coarse_base: as_of.saturating_sub(30 * Self::DAY),
             coarse_width: (120 * Self::DAY as u64).div_ceil(TIME_BUCKETS),
-            fine_base: as_of.saturating_sub(2 * Self::DAY),
-            fine_width: (16 * Self::DAY as u64).div_ceil(TIME_BUCKETS),
+            fine_base: as_of
+                .saturating_sub(Self::DAY)
+                .div_euclid(Self::QUARTER_HOUR)
+                .saturating_mul(Self::QUARTER_HOUR),
+            fine_width: Self::QUARTER_HOUR as u64,
         }
     }
 
@@ -136,6 +143,7 @@ impl TimeGrid {
         })
     }
 
+    #[inline]
     fn coarse(&self, time: i64) -> u64 {
         let offset = time.saturating_sub(self.coarse_base).max(0) as u64;
         (offset / self.coarse_width.max(1)).min(TIME_BUCKETS - 1)
@@ -148,6 +156,7 @@ impl TimeGrid {
             .saturating_add(seconds(TIME_BUCKETS.saturating_mul(self.fine_width)))
     }
 
+    #[inline]
     fn fine(&self, time: i64) -> Option<u64> {
         (self.fine_base..self.fine_end())
             .contains(&time)
@@ -165,37 +174,72 @@ impl TimeGrid {
 
     /// A start that no event of the mask's subtree starting in `[from, to]` precedes, or
     /// `None` if no such event can exist.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn earliest(&self, mask: &TimeMask, from: u32, to: u32) -> Option<u32> {
+        self.window(from, to).earliest(mask)
+    }
+
+    /// The buckets of the window `[from, to]`, worked out once for the masks of a search.
+    pub(crate) fn window(&self, from: u32, to: u32) -> TimeWindow {
         let (from, to) = (i64::from(from), i64::from(to));
-        let coarse = mask.first_in(self.coarse(from), self.coarse(to))?;
+        let fine = self.fine(from).map(|first| {
+            let last_fine = to.min(self.fine_end() - 1);
+            (first, self.fine(last_fine).unwrap_or(TIME_BUCKETS - 1))
+        });
+        TimeWindow {
+            grid: *self,
+            from,
+            to,
+            coarse: (self.coarse(from), self.coarse(to)),
+            fine,
+        }
+    }
+}
+
+/// A window of starts on a [`TimeGrid`], with the buckets it covers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TimeWindow {
+    grid: TimeGrid,
+    from: i64,
+    to: i64,
+    /// First and last coarse bucket.
+    coarse: (u64, u64),
+    /// First and last fine bucket, if the window starts within the fine ones.
+    fine: Option<(u64, u64)>,
+}
+
+impl TimeWindow {
+    /// A start that no event of the mask's subtree starting in the window precedes, or
+    /// `None` if no such event can exist.
+    #[inline]
+    pub(crate) fn earliest(&self, mask: &TimeMask) -> Option<u32> {
+        let grid = &self.grid;
+        let coarse = mask.first_in(self.coarse.0, self.coarse.1)?;
         let mut earliest = match coarse {
             // The first bucket also holds every earlier start: no bound but `from`.
-            0 => from,
-            _ => self
+            0 => self.from,
+            _ => grid
                 .coarse_base
-                .saturating_add(seconds(coarse.saturating_mul(self.coarse_width)))
-                .max(from),
+                .saturating_add(seconds(coarse.saturating_mul(grid.coarse_width)))
+                .max(self.from),
         };
-        if let Some(first) = self.fine(from) {
-            let last_fine = to.min(self.fine_end() - 1);
-            let last = self.fine(last_fine).unwrap_or(TIME_BUCKETS - 1);
+        if let Some((first, last)) = self.fine {
             match mask.first_in(TIME_BUCKETS + first, TIME_BUCKETS + last) {
                 Some(bit) => {
                     let bucket = bit - TIME_BUCKETS;
-                    let start = self
+                    let start = grid
                         .fine_base
-                        .saturating_add(seconds(bucket.saturating_mul(self.fine_width)));
+                        .saturating_add(seconds(bucket.saturating_mul(grid.fine_width)));
                     earliest = earliest.max(start);
                 }
-                None if to < self.fine_end() => return None,
-                None => earliest = earliest.max(self.fine_end()),
+                None if self.to < grid.fine_end() => return None,
+                None => earliest = earliest.max(grid.fine_end()),
             }
         }
-        if earliest > to {
+        if earliest > self.to {
             return None;
         }
-        u32::try_from(earliest.max(from)).ok()
+        u32::try_from(earliest.max(self.from)).ok()
     }
 }
 
@@ -326,6 +370,28 @@ mod tests {
                 (Some(bound), Some(first)) => prop_assert!(from <= bound && bound <= first),
                 (None, Some(first)) => prop_assert!(false, "missed {}", first),
                 (_, None) => {}
+            }
+        }
+
+        /// Starts on the quarter hour inside the fine buckets, from a window that starts on
+        /// one, get their exact first start as the bound: nodes whose next events start
+        /// together tie, and the search orders them by distance.
+        #[test]
+        fn quarter_hour_starts_get_exact_bounds(
+            quarters in proptest::collection::vec(-96i64..400, 1..40),
+            from in -96i64..400,
+            length in 0i64..10 * 86_400,
+        ) {
+            let grid = TimeGrid::around(AS_OF);
+            let mut mask = TimeMask::default();
+            let starts: Vec<u32> = quarters.iter().map(|q| (AS_OF + q * 900) as u32).collect();
+            for &start in &starts {
+                grid.mark(&mut mask, start);
+            }
+            let from = (AS_OF + from * 900) as u32;
+            let to = from + length as u32;
+            if let Some(first) = starts.iter().copied().filter(|s| (from..=to).contains(s)).min() {
+                prop_assert_eq!(grid.earliest(&mask, from, to), Some(first));
             }
         }
     }

@@ -196,9 +196,15 @@ impl<'a> EventsView<'a> {
     /// The entries of the venue table that can belong to the events `events`: one search of
     /// the whole table, after which [`EventsView::place_among`] searches only these.
     pub(crate) fn places_of(&self, events: &std::ops::Range<usize>) -> std::ops::Range<usize> {
-        let first = self
-            .place_events
-            .partition_point(|&e| (e as usize) < events.start);
+        // Venues spread over the events about evenly: start where the table would hold the
+        // range if they were even, and widen from there.
+        let table = self.place_events.len();
+        let guess = events.start as u128 * table as u128 / self.starts.len().max(1) as u128;
+        let first = partition_near(
+            self.place_events,
+            usize::try_from(guess).unwrap_or(table),
+            |e| (e as usize) < events.start,
+        );
         // Entries are distinct ascending positions: at most one per event of the range.
         let end = first
             .saturating_add(events.len())
@@ -224,5 +230,76 @@ impl<'a> EventsView<'a> {
             .binary_search(&(event as u32))
             .ok()?;
         self.own_categories.get(at).copied()
+    }
+}
+
+/// `table.partition_point(below)`, searched outward from `guess` by doubling steps and then
+/// within the bracket found: a few reads near the guess rather than a search of the whole
+/// table, when the guess is good. The same answer as `partition_point` for any guess (and,
+/// like it, some index in range for a table that is not partitioned).
+fn partition_near(table: &[u32], guess: usize, below: impl Fn(u32) -> bool) -> usize {
+    let n = table.len();
+    let guess = guess.min(n);
+    let below_at = |at: usize| table.get(at).is_some_and(|&e| below(e));
+    // The answer lies in `lo..=hi`.
+    let (mut lo, mut hi) = (0, n);
+    let mut step = 1usize;
+    if below_at(guess) {
+        lo = guess + 1;
+        loop {
+            let probe = lo.saturating_add(step - 1);
+            if probe >= n {
+                break;
+            }
+            if below_at(probe) {
+                lo = probe + 1;
+                step = step.saturating_mul(2);
+            } else {
+                hi = probe;
+                break;
+            }
+        }
+    } else {
+        hi = guess;
+        while hi > 0 {
+            let probe = hi.saturating_sub(step);
+            if below_at(probe) {
+                lo = probe + 1;
+                break;
+            }
+            hi = probe;
+            step = step.saturating_mul(2);
+        }
+    }
+    lo + table
+        .get(lo..hi)
+        .map_or(0, |part| part.partition_point(|&e| below(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The outward search finds what the plain one does, whatever the guess.
+        #[test]
+        fn partition_near_agrees_with_partition_point(
+            mut table in proptest::collection::vec(0u32..5_000, 0..300),
+            key in 0u32..5_100,
+            guess in 0usize..400,
+            sorted in any::<bool>(),
+        ) {
+            if sorted {
+                table.sort_unstable();
+                prop_assert_eq!(
+                    partition_near(&table, guess, |e| e < key),
+                    table.partition_point(|&e| e < key)
+                );
+            } else {
+                // Unpartitioned (damaged) tables give an index in range, without a panic.
+                prop_assert!(partition_near(&table, guess, |e| e < key) <= table.len());
+            }
+        }
     }
 }

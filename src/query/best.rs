@@ -7,10 +7,12 @@ use std::collections::BinaryHeap;
 
 use crate::format::tree::node_start;
 
-/// A hit of a ranked search: higher score first, then lower id.
+/// A hit of a ranked search: higher score first, then lower tie-break, then lower id.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Scored {
     pub(crate) score: f64,
+    /// Orders hits of equal score, lower first (0 where only the id breaks ties).
+    pub(crate) tie: f64,
     pub(crate) id: u64,
     /// Hub or event position.
     pub(crate) position: u32,
@@ -22,12 +24,15 @@ pub(crate) struct Scored {
 impl Scored {
     /// Whether `self` comes before `other` in result order.
     fn before(&self, other: &Scored) -> bool {
-        self.score > other.score || (self.score == other.score && self.id < other.id)
+        self.score > other.score
+            || (self.score == other.score
+                && (self.tie < other.tie || (self.tie == other.tie && self.id < other.id)))
     }
 
-    /// Whether `self` comes after the cursor position `(score, id)`.
-    pub(crate) fn after(&self, score: f64, id: u64) -> bool {
-        self.score < score || (self.score == score && self.id > id)
+    /// Whether `self` comes after the cursor position `(score, tie, id)`.
+    pub(crate) fn after(&self, score: f64, tie: f64, id: u64) -> bool {
+        self.score < score
+            || (self.score == score && (self.tie > tie || (self.tie == tie && self.id > id)))
     }
 }
 
@@ -57,11 +62,13 @@ impl Ord for Worst {
     }
 }
 
-/// A node to open: its bound (non-negative scores, compared by their bits), level and
-/// position within the level.
+/// A node to open: its bound (non-negative scores, compared by their bits), the complement
+/// of its tie-break bound's bits (so that a lower tie-break opens first), level and position
+/// within the level.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Open {
     bound: u64,
+    near: u64,
     level: u32,
     position: u32,
     /// Whether a leaf's bound is already its exact one.
@@ -101,6 +108,65 @@ impl TopK {
     pub(crate) fn wants(&self, bound: f64) -> bool {
         self.heap.len() < self.k || self.heap.peek().is_some_and(|worst| bound >= worst.0.score)
     }
+
+    /// Whether a hit scoring at most `bound`, with a tie-break of at least `tie`, could still
+    /// enter.
+    #[inline]
+    fn wants_tied(&self, bound: Bound) -> bool {
+        self.heap.len() < self.k
+            || self.heap.peek().is_some_and(|worst| {
+                bound.score > worst.0.score
+                    || (bound.score == worst.0.score && bound.tie <= worst.0.tie)
+            })
+    }
+}
+
+/// What the hits below a node can reach at best: at most `score`, and among hits of that
+/// score, a tie-break of at least `tie` (0 where ties go by id alone).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Bound {
+    pub(crate) score: f64,
+    pub(crate) tie: f64,
+}
+
+impl Bound {
+    /// A bound on the score alone.
+    #[inline]
+    pub(crate) fn score(score: f64) -> Bound {
+        Bound { score, tie: 0.0 }
+    }
+
+    /// The worse of two bounds of the same hits, both of which hold.
+    fn tighter(self, other: Bound) -> Bound {
+        match key(self.score).cmp(&key(other.score)) {
+            Ordering::Less => self,
+            Ordering::Greater => other,
+            Ordering::Equal => Bound {
+                score: self.score,
+                tie: self.tie.max(other.tie),
+            },
+        }
+    }
+
+    /// The node to open with this bound.
+    fn open(self, level: u32, position: u32, refined: bool) -> Open {
+        Open {
+            bound: key(self.score),
+            near: !key(self.tie),
+            level,
+            position,
+            refined,
+        }
+    }
+}
+
+impl Open {
+    fn bound(&self) -> Bound {
+        Bound {
+            score: f64::from_bits(self.bound),
+            tie: f64::from_bits(!self.near),
+        }
+    }
 }
 
 /// Reusable state of ranked searches.
@@ -130,20 +196,20 @@ impl RankScratch {
 pub(crate) trait Refine {
     /// A tighter bound of the leaf `node` holding `hubs`, or `None` if it holds no hit; only
     /// called for leaves that reach the front of the queue.
-    fn refine(&mut self, node: usize, hubs: std::ops::Range<usize>) -> Option<f64>;
+    fn refine(&mut self, node: usize, hubs: std::ops::Range<usize>) -> Option<Bound>;
 }
 
 /// Leaves are scanned with the bound they were queued with.
 pub(crate) struct NoRefine;
 
 impl Refine for NoRefine {
-    fn refine(&mut self, _: usize, _: std::ops::Range<usize>) -> Option<f64> {
+    fn refine(&mut self, _: usize, _: std::ops::Range<usize>) -> Option<Bound> {
         None
     }
 }
 
-impl<F: FnMut(usize, std::ops::Range<usize>) -> Option<f64>> Refine for F {
-    fn refine(&mut self, node: usize, hubs: std::ops::Range<usize>) -> Option<f64> {
+impl<F: FnMut(usize, std::ops::Range<usize>) -> Option<Bound>> Refine for F {
+    fn refine(&mut self, node: usize, hubs: std::ops::Range<usize>) -> Option<Bound> {
         self(node, hubs)
     }
 }
@@ -159,7 +225,7 @@ pub(crate) fn search(
     depth: u32,
     k: usize,
     scratch: &mut RankScratch,
-    mut bound: impl FnMut(usize, u32, u64) -> Option<f64>,
+    mut bound: impl FnMut(usize, u32, u64) -> Option<Bound>,
     refines: bool,
     mut refine: impl Refine,
     mut scan: impl FnMut(std::ops::Range<usize>, &mut TopK),
@@ -173,16 +239,14 @@ pub(crate) fn search(
     top.heap.clear();
     if k > 0 && hub_count > 0 {
         if let Some(root) = bound(0, 0, 0) {
-            scratch.open.push(Open {
-                bound: key(root),
-                level: 0,
-                position: 0,
-                refined: !refines,
-            });
+            scratch.open.push(root.open(0, 0, !refines));
         }
     }
-    while let Some(node) = scratch.open.pop() {
-        if !top.wants(f64::from_bits(node.bound)) {
+    // The best node to open next, when it is known to beat every queued one: most opened
+    // nodes have a child that comes next, and it skips the queue.
+    let mut next: Option<Open> = None;
+    while let Some(node) = next.take().or_else(|| scratch.open.pop()) {
+        if !top.wants_tied(node.bound()) {
             break;
         }
         if node.level == depth {
@@ -192,13 +256,10 @@ pub(crate) fn search(
             if !node.refined {
                 let index = (1usize << depth) - 1 + position as usize;
                 if let Some(exact) = refine.refine(index, range) {
-                    let exact = key(exact).min(node.bound);
-                    if top.wants(f64::from_bits(exact)) {
-                        scratch.open.push(Open {
-                            bound: exact,
-                            refined: true,
-                            ..node
-                        });
+                    let exact = exact.tighter(node.bound());
+                    if top.wants_tied(exact) {
+                        let refined = exact.open(node.level, node.position, true);
+                        queue(&mut scratch.open, &mut next, refined);
                     }
                 }
                 continue;
@@ -213,13 +274,9 @@ pub(crate) fn search(
         ] {
             let index = (1usize << level) - 1 + position as usize;
             if let Some(child) = bound(index, level, position) {
-                if top.wants(child) {
-                    scratch.open.push(Open {
-                        bound: key(child),
-                        level,
-                        position: position as u32,
-                        refined: !refines,
-                    });
+                if top.wants_tied(child) {
+                    let child = child.open(level, position as u32, !refines);
+                    queue(&mut scratch.open, &mut next, child);
                 }
             }
         }
@@ -236,6 +293,16 @@ pub(crate) fn search(
         }
     });
     scratch.found = top.heap;
+}
+
+/// Queues `node`, keeping in `next` the best of it, `next` and every queued node.
+fn queue(open: &mut BinaryHeap<Open>, next: &mut Option<Open>, node: Open) {
+    match next {
+        Some(best) if node > *best => open.push(std::mem::replace(best, node)),
+        Some(_) => open.push(node),
+        None if open.peek().is_none_or(|queued| node >= *queued) => *next = Some(node),
+        None => open.push(node),
+    }
 }
 
 /// A non-negative bound as an ordered integer; NaN and negatives sort last.

@@ -4,12 +4,12 @@
 use std::hash::{Hash, Hasher};
 
 use super::activity::EventRef;
-use super::best::{self, RankScratch, Scored};
+use super::best::{self, Bound, RankScratch, Scored};
 use super::cursor::{self, Cursor};
 use super::ranked::distance_floor;
 use super::search::split_box;
 use super::{check_point, check_radius};
-use crate::bytes::{prefetch, prefetch_bytes};
+use crate::bytes::{prefetch, prefetch_bytes, prefetch_range};
 use crate::decay::Decay;
 use crate::error::QueryError;
 use crate::format::activity::{TimeGrid, MARK_CATEGORIES, MARK_PLACES};
@@ -22,7 +22,8 @@ use crate::Snapshot;
 /// How upcoming events are ordered.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum EventOrder {
-    /// By start time, then id.
+    /// By start time, then distance (in whole centimetres), then id: of the events starting
+    /// together, the nearest first.
     Start,
     /// By relevance, best first, then id: `distance_decay(d) · time_decay(start − from) ·
     /// ((1 − w) + w · a / (a + activity_pivot))` where `a` is the hub's activity and `w` the
@@ -212,12 +213,25 @@ pub(crate) fn start_priority(start: u32) -> f64 {
     f64::from(u32::MAX - start)
 }
 
+/// The tie-break of events starting together: the distance in whole centimetres (it fits a
+/// `u32`: half the globe's circumference is about 2·10^9 cm).
+pub(crate) fn centimetres(distance_m: f64) -> u32 {
+    // `as` truncates, which for distances is the floor; it saturates, and reads NaN as 0.
+    (distance_m * 100.0) as u32
+}
+
+/// Where a page by start ended, in a cursor's key: the start and the distance in centimetres.
+pub(crate) fn start_key(start: u32, tie: u32) -> u64 {
+    u64::from(start) << 32 | u64::from(tie)
+}
+
 impl<B: AsRef<[u8]>> Snapshot<B> {
     /// Events starting in a time window within a radius.
     ///
-    /// Exact: the same events in the same order as checking every event (ties by ascending
-    /// id; events whose distances differ by under a centimetre may trade places in relevance
-    /// order).
+    /// Exact: the same events in the same order as checking every event. By start, events
+    /// starting together come nearest first, then by ascending id; by relevance, equal scores
+    /// go by ascending id. Events whose distances differ by under a centimetre may trade
+    /// places.
     ///
     /// # Errors
     ///
@@ -250,7 +264,14 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             .cursor
             .map(|c| c.resume(fingerprint, hash))
             .transpose()?
-            .map(|(key, id)| (f64::from_bits(key.0), id));
+            .map(|(key, id)| match query.order {
+                EventOrder::Start => (
+                    start_priority((key.0 >> 32) as u32),
+                    f64::from(key.0 as u32),
+                    id,
+                ),
+                EventOrder::Relevance { .. } => (f64::from_bits(key.0), 0.0, id),
+            });
 
         // Starts are stored as u32 unix seconds: clamp the window to that range.
         let (from, to) = (
@@ -282,6 +303,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             section: SectionKind::Meta.name(),
         })?;
 
+        let window = grid.window(from, to);
         let probe = Probe::new(query.lat, query.lon);
         let limit = radius_key(query.radius_m);
         let order = query.order;
@@ -290,14 +312,13 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         } else {
             0
         };
-        // TODO(#3): in dense cities the first bucket of a window holds an event in most
-        // nodes, so they all share one bound and many leaves are opened: p99 is far above the
-        // 50 µs target. Finer time bounds near the leaves would fix it.
         let mut found = std::mem::take(&mut scratch.hits);
         found.clear();
         // The bound of a node (by its box, best activity and a start no event below it
-        // precedes), or `None` if it is out of range.
-        let node_bound = |index: usize, earliest: u32| -> Option<f64> {
+        // precedes), or `None` if it is out of range. By start, many events start together
+        // (on the hour): among them the nearest come first, and the node's distance bounds
+        // the tie-break.
+        let node_bound = |index: usize, earliest: u32| -> Option<Bound> {
             let summary = activity.summaries.get(index + 1)?;
             let (lo, hi) = split_box(&summary.bounds);
             let lower = probe.lower_bound(&lo, &hi);
@@ -305,7 +326,10 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 return None;
             }
             Some(match order {
-                EventOrder::Start => start_priority(earliest),
+                EventOrder::Start => Bound {
+                    score: start_priority(earliest),
+                    tie: f64::from(centimetres(lower.distance_floor_m())),
+                },
                 EventOrder::Relevance {
                     distance,
                     time,
@@ -313,10 +337,12 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                     activity_pivot,
                 } => {
                     let best = f64::from(summary.max_activity).max(0.0);
-                    distance.value(distance_floor(lower))
-                        * time.value(f64::from(earliest.saturating_sub(from)))
-                        * ((1.0 - activity_weight)
-                            + activity_weight * best / (best + activity_pivot))
+                    Bound::score(
+                        distance.value(distance_floor(lower))
+                            * time.value(f64::from(earliest.saturating_sub(from)))
+                            * ((1.0 - activity_weight)
+                                + activity_weight * best / (best + activity_pivot)),
+                    )
                 }
             })
         };
@@ -330,12 +356,13 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                     return None;
                 }
                 let times = activity.times.get(index + 1)?;
-                let bound = node_bound(index, grid.earliest(times, from, to)?)?;
+                let bound = node_bound(index, window.earliest(times)?)?;
                 // The node may be opened: start loading what that will read.
                 if level < tree.depth {
                     prefetch(activity.summaries, 2 * index + 2);
-                    for line in 0..4 {
-                        prefetch_bytes(activity.times, 2 * index + 2, 64 * line);
+                    for child in [2 * index + 2, 2 * index + 3] {
+                        prefetch_bytes(activity.times, child, 0);
+                        prefetch_bytes(activity.times, child, 64);
                     }
                 } else {
                     let first = node_start(tree.hub_count, level, position);
@@ -348,7 +375,14 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             true,
             // A leaf's exact first start in the window, from its timeline.
             |index: usize, hubs: std::ops::Range<usize>| {
-                let span = events.of_hubs(hubs);
+                let span = events.of_hubs(hubs.clone());
+                // The search below reads a few lines of the timeline and of the starts, each
+                // read waiting on the one before: load them all at once instead. The scan
+                // that most refined leaves get reads the hubs' points and figures.
+                prefetch_range(events.timelines, span.clone());
+                prefetch_range(events.starts, span.clone());
+                prefetch_range(tree.points, hubs.clone());
+                prefetch_range(activity.health, hubs);
                 let at = events.first_from(&span, from);
                 let &offset = events.timelines.get(span.start + at)?;
                 let start = events.start_at(span.start, offset);
@@ -364,8 +398,16 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 let first = events.first_from(&span, from);
                 // The leaf's part of the venue table, found when an event first needs it.
                 let mut places = None;
-                for &offset in timeline.get(first..).unwrap_or(&[]) {
+                let timeline = timeline.get(first..).unwrap_or(&[]);
+                for (at, &offset) in timeline.iter().enumerate() {
                     let event = span.start + offset as usize;
+                    // Its id (read if it is in range) and the next event's start and id are
+                    // on lines of their own: start loading them now.
+                    prefetch(events.ids, event);
+                    if let Some(&next) = timeline.get(at + 1) {
+                        prefetch(events.starts, span.start + next as usize);
+                        prefetch(events.ids, span.start + next as usize);
+                    }
                     let Some(&start) = events.starts.get(event) else {
                         continue;
                     };
@@ -438,8 +480,10 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                     let Some(&id) = events.ids.get(event) else {
                         continue;
                     };
-                    let score = match order {
-                        EventOrder::Start => start_priority(start),
+                    let (score, tie) = match order {
+                        EventOrder::Start => {
+                            (start_priority(start), f64::from(centimetres(distance_m)))
+                        }
                         EventOrder::Relevance {
                             distance,
                             time,
@@ -447,20 +491,22 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                             activity_pivot,
                         } => {
                             let a = f64::from(health.activity).max(0.0);
-                            distance.value(distance_m)
+                            let score = distance.value(distance_m)
                                 * time.value(f64::from(start - from))
                                 * ((1.0 - activity_weight)
-                                    + activity_weight * a / (a + activity_pivot))
+                                    + activity_weight * a / (a + activity_pivot));
+                            (score, 0.0)
                         }
                     };
                     let hit = Scored {
                         score,
+                        tie,
                         id,
                         position: event as u32,
                         hub: hub as u32,
                         distance_m,
                     };
-                    if after.is_none_or(|(score, id)| hit.after(score, id)) {
+                    if after.is_none_or(|(score, tie, id)| hit.after(score, tie, id)) {
                         top.offer(hit);
                     }
                 }
@@ -511,7 +557,17 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         let next = found.last().filter(|_| full).map(|last| Cursor {
             fingerprint,
             query: hash,
-            key: Key(last.score.to_bits()),
+            key: Key(match order {
+                EventOrder::Start => start_key(
+                    events
+                        .starts
+                        .get(last.position as usize)
+                        .copied()
+                        .unwrap_or(0),
+                    last.tie as u32,
+                ),
+                EventOrder::Relevance { .. } => last.score.to_bits(),
+            }),
             id: last.id,
         });
         scratch.hits = found;

@@ -508,7 +508,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 };
                 let bound = weights.distance * bounds.at_most(lower, decay) + standing;
                 // Room for the rounding of sums taken in another order.
-                Some(bound + bound.abs() * SLACK)
+                Some(best::Bound::score(bound + bound.abs() * SLACK))
             },
             false,
             best::NoRefine,
@@ -567,12 +567,13 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                         weights.terms(decay.value(distance_m), activity, f64::from(members));
                     let hit = Scored {
                         score: terms[0] + terms[1] + terms[2],
+                        tie: 0.0,
                         id,
                         position: position as u32,
                         hub: position as u32,
                         distance_m,
                     };
-                    if after.is_none_or(|(score, id)| hit.after(score, id)) {
+                    if after.is_none_or(|(score, id)| hit.after(score, 0.0, id)) {
                         top.offer(hit);
                     }
                 }

@@ -1,6 +1,7 @@
 //! Ranked hubs and upcoming events through a [`ShardSet`]. Scores are absolute (a hub's
 //! activity and members are the same in its shard as in the whole build), so each shard's
-//! top k merge into the top k of the whole: by score, then id; events by start, then id.
+//! top k merge into the top k of the whole: by score, then id; events by start, then
+//! distance in centimetres, then id.
 
 use std::cmp::Ordering;
 
@@ -10,7 +11,7 @@ use super::set::ShardSet;
 use crate::query::activity::EventRef;
 use crate::query::best::RankScratch;
 use crate::query::cursor::Cursor;
-use crate::query::events::start_priority;
+use crate::query::events::{centimetres, start_key};
 use crate::query::{check_point, check_radius};
 use crate::sphere::Key;
 use crate::{EventHit, EventOrder, Ranked, RankedHit, Upcoming};
@@ -136,7 +137,9 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
             hits.extend(found.iter().map(|&hit| ShardEventHit { shard, hit }));
         }
         match query.order {
-            EventOrder::Start => hits.sort_unstable_by_key(|e| (e.hit.starts_at, e.hit.id)),
+            EventOrder::Start => hits.sort_unstable_by_key(|e| {
+                (e.hit.starts_at, centimetres(e.hit.distance_m), e.hit.id)
+            }),
             EventOrder::Relevance { .. } => {
                 hits.sort_unstable_by(|a, b| by_score(a.hit.score, a.hit.id, b.hit.score, b.hit.id))
             }
@@ -144,12 +147,14 @@ impl<B: AsRef<[u8]>> ShardSet<B> {
         hits.truncate(query.limit);
         let full = query.limit > 0 && hits.len() == query.limit;
         Ok(hits.last().filter(|_| full).map(|last| {
-            // The order's own priority: the score by relevance, the start by start.
-            let priority = match query.order {
-                EventOrder::Start => start_priority(last.hit.starts_at as u32),
-                EventOrder::Relevance { .. } => last.hit.score,
+            // The order's own key: the score by relevance, start and distance by start.
+            let key = match query.order {
+                EventOrder::Start => {
+                    start_key(last.hit.starts_at as u32, centimetres(last.hit.distance_m))
+                }
+                EventOrder::Relevance { .. } => last.hit.score.to_bits(),
             };
-            self.cursor(hash, Key(priority.to_bits()), last.hit.id)
+            self.cursor(hash, Key(key), last.hit.id)
         }))
     }
 
