@@ -73,6 +73,8 @@ struct Open {
     position: u32,
     /// Whether a leaf's bound is already its exact one.
     refined: bool,
+    /// Where the scan of a leaf that gave way resumes (0: at its start).
+    resume: u32,
 }
 
 /// The k best hits so far.
@@ -156,6 +158,7 @@ impl Bound {
             level,
             position,
             refined,
+            resume: 0,
         }
     }
 }
@@ -214,11 +217,18 @@ impl<F: FnMut(usize, std::ops::Range<usize>) -> Option<Bound>> Refine for F {
     }
 }
 
+/// Where a scan stopped: the bound of the rest of the leaf, and a place the scan knows to
+/// resume from.
+pub(crate) type GaveWay = Option<(Bound, u32)>;
+
 /// Runs a best-first search over a tree of `hub_count` hubs and `depth` levels below the
 /// root. `bound(node, level, position)` gives an upper bound of the scores in a node, or
 /// `None` to skip it; `refine`, unless `refines` is false, gives a leaf's exact bound when it
 /// first reaches the front of the queue, and the leaf waits again with it; `scan(hub_range,
-/// top)` offers a leaf's hits. Appends the k best hits, best first, to `out`.
+/// resume, queued, top)` offers a leaf's hits from `resume` (0 the first time), and may give
+/// way once the rest of the leaf is bound to fall behind `queued`, the best bound waiting:
+/// it returns that rest's bound and where to resume, and the leaf waits again. Appends the k
+/// best hits, best first, to `out`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn search(
     hub_count: u64,
@@ -228,7 +238,7 @@ pub(crate) fn search(
     mut bound: impl FnMut(usize, u32, u64) -> Option<Bound>,
     refines: bool,
     mut refine: impl Refine,
-    mut scan: impl FnMut(std::ops::Range<usize>, &mut TopK),
+    mut scan: impl FnMut(std::ops::Range<usize>, u32, Option<Bound>, &mut TopK) -> GaveWay,
     out: &mut Vec<Scored>,
 ) {
     scratch.open.clear();
@@ -264,7 +274,17 @@ pub(crate) fn search(
                 }
                 continue;
             }
-            scan(range, &mut top);
+            let queued = scratch.open.peek().map(Open::bound);
+            if let Some((rest, resume)) = scan(range, node.resume, queued, &mut top) {
+                let rest = rest.tighter(node.bound());
+                if top.wants_tied(rest) {
+                    let rest = Open {
+                        resume,
+                        ..rest.open(node.level, node.position, true)
+                    };
+                    queue(&mut scratch.open, &mut next, rest);
+                }
+            }
             continue;
         }
         let level = node.level + 1;

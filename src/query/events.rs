@@ -391,11 +391,17 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 }
                 node_bound(index, start)
             },
-            |hubs: std::ops::Range<usize>, top: &mut best::TopK| {
+            |hubs: std::ops::Range<usize>,
+             resume: u32,
+             queued: Option<Bound>,
+             top: &mut best::TopK| {
                 let span = events.of_hubs(hubs.clone());
                 let offsets = events.offsets.get(hubs.start..=hubs.end).unwrap_or(&[]);
                 let timeline = events.timelines.get(span.clone()).unwrap_or(&[]);
-                let first = events.first_from(&span, from);
+                let first = match resume {
+                    0 => events.first_from(&span, from),
+                    resume => resume as usize,
+                };
                 // The leaf's part of the venue table, found when an event first needs it.
                 let mut places = None;
                 let timeline = timeline.get(first..).unwrap_or(&[]);
@@ -424,6 +430,17 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                     };
                     if !top.wants(best_possible) {
                         break;
+                    }
+                    // By start, once the rest of the leaf starts after a waiting node's bound,
+                    // the leaf gives way to it until the search comes back to this event: a
+                    // leaf read while the top still fills would otherwise offer every event
+                    // of its window.
+                    if let (EventOrder::Start, Some(queued)) = (order, queued) {
+                        if best_possible < queued.score {
+                            if let Ok(at) = u32::try_from(first + at) {
+                                return Some((Bound::score(best_possible), at));
+                            }
+                        }
                     }
                     // The event's hub: the last whose first event is at or before it.
                     let Some(hub) = offsets
@@ -510,6 +527,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                         top.offer(hit);
                     }
                 }
+                None
             },
             &mut found,
         );

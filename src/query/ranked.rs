@@ -512,7 +512,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             },
             false,
             best::NoRefine,
-            |range, top| {
+            |range, _, _, top| {
                 // Whatever its distance, a hub needs this much activity and this many
                 // members to enter once the top is full; most hubs of a dense city fall short
                 // of one, before their distance is computed.
@@ -577,6 +577,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                         top.offer(hit);
                     }
                 }
+                None
             },
             &mut found,
         );
