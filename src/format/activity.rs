@@ -214,6 +214,20 @@ impl TimeWindow {
     #[inline]
     pub(crate) fn earliest(&self, mask: &TimeMask) -> Option<u32> {
         let grid = &self.grid;
+        // A fine bucket alone bounds the first start: the coarse half of the mask, a cache
+        // line of its own, is read only when the fine one cannot say.
+        if let Some((first, last)) = self.fine {
+            if let Some(bit) = mask.first_in(TIME_BUCKETS + first, TIME_BUCKETS + last) {
+                let bucket = bit - TIME_BUCKETS;
+                let start = grid
+                    .fine_base
+                    .saturating_add(seconds(bucket.saturating_mul(grid.fine_width)));
+                return match start.max(self.from) {
+                    earliest if earliest > self.to => None,
+                    earliest => u32::try_from(earliest).ok(),
+                };
+            }
+        }
         let coarse = mask.first_in(self.coarse.0, self.coarse.1)?;
         let mut earliest = match coarse {
             // The first bucket also holds every earlier start: no bound but `from`.
