@@ -77,8 +77,8 @@
 //! * Snapshots are little-endian and read in place, so big-endian machines cannot open them.
 //! * At most [`MAX_EVENTS`] events; event times are stored as `u32` unix seconds, so events
 //!   start and end between 1970 and 2106.
-//! * The ranked score blends distance, activity and members; a freshness term (DESIGN §3)
-//!   is not offered yet (TODO(#3)).
+//! * The ranked score blends distance, activity and members; a freshness term (how new a
+//!   hub is) is not offered.
 //! * Preparing an [`Area`] costs about 7 µs for 48 vertices, about half of a median polygon
 //!   query; prepare an area once where it is asked of one snapshot many times.
 //! * [`SnapshotBuilder::write`] and [`SnapshotBuilder::to_bytes`] keep the builder's records

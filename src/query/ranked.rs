@@ -428,8 +428,6 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
         let decay = query.decay;
         let states = query.states;
         let filter = &query.filter;
-        // TODO(#3): p99 is above the 30 µs target where a 25 km radius holds tens of
-        // thousands of hubs; a freshness term is not offered yet.
         let corners = activity.corners;
         // Format 3 packs the activity for scans; before it, the health records hold it.
         let packed = activity.packed_activity;
