@@ -13,7 +13,7 @@
 //! * [`Snapshot::nearest`]: the k nearest hubs, optionally within a radius;
 //! * [`Snapshot::within`]: every hub within a radius, nearest first, paged by [`Cursor`];
 //! * [`Snapshot::ranked`]: the top hubs within a radius by a distance [`Decay`] blended with
-//!   activity and members, each hit explaining its score;
+//!   activity, members and freshness ([`Weights`]), each hit explaining its score;
 //! * [`Snapshot::upcoming`]: events starting in a time window within a radius, by start or by
 //!   relevance;
 //! * [`Snapshot::trending`] and [`Snapshot::trending_at`]: a region's fastest-growing hubs;
@@ -77,8 +77,6 @@
 //! * Snapshots are little-endian and read in place, so big-endian machines cannot open them.
 //! * At most [`MAX_EVENTS`] events; event times are stored as `u32` unix seconds, so events
 //!   start and end between 1970 and 2106.
-//! * The ranked score blends distance, activity and members; a freshness term (how new a
-//!   hub is) is not offered.
 //! * Preparing an [`Area`] costs about 7 µs for 48 vertices, about half of a median polygon
 //!   query; prepare an area once where it is asked of one snapshot many times.
 //! * [`SnapshotBuilder::write`] and [`SnapshotBuilder::to_bytes`] keep the builder's records

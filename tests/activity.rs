@@ -336,12 +336,19 @@ fn assert_same_ranking(found: &[(f64, u64)], oracle: &[(f64, u64)], tie: f64, wh
 fn ranked_matches_scoring_every_hub() {
     let world = world(3, 2500, 6);
     let snapshot = &world.snapshot;
-    let weights = Weights {
+    let plain = Weights {
         distance: 1.0,
         activity: 0.8,
         members: 0.3,
         activity_pivot: 4.0,
         members_pivot: 60.0,
+        ..Weights::default()
+    };
+    // Every other query also weighs how new a hub is.
+    let fresh = Weights {
+        freshness: 0.6,
+        freshness_half_life_days: 200.0,
+        ..plain
     };
     let decays = [
         Decay::gauss(3_000.0, 500.0, 0.5).unwrap(),
@@ -352,6 +359,7 @@ fn ranked_matches_scoring_every_hub() {
     let tie = 1e-6;
     for (i, (lat, lon)) in points(&world, 60, 4).into_iter().enumerate() {
         let decay = decays[i % 3];
+        let weights = [plain, fresh][i % 2];
         let radius = [2_000.0, 10_000.0, 25_000.0][i % 3];
         let min_members = [0, 0, 40][i % 3];
         let mut query = Ranked::new(lat, lon, radius)
@@ -378,9 +386,17 @@ fn ranked_matches_scoring_every_hub() {
                 (d <= radius).then(|| {
                     let a = snapshot.health(hub.id()).unwrap().activity;
                     let m = f64::from(hub.members());
+                    // 2^(−age / half-life), by the days from creation to as_of.
+                    let age_days = hub
+                        .created_at()
+                        .map(|c| (AS_OF - c).max(0) as f64 / 86_400.0);
+                    let freshness = age_days.map_or(0.0, |age| {
+                        weights.freshness * 0.5f64.powf(age / weights.freshness_half_life_days)
+                    });
                     let score = weights.distance * decay.value(d)
                         + weights.activity * a / (a + weights.activity_pivot)
-                        + weights.members * m / (m + weights.members_pivot);
+                        + weights.members * m / (m + weights.members_pivot)
+                        + freshness;
                     (score, hub.id())
                 })
             })
@@ -390,8 +406,11 @@ fn ranked_matches_scoring_every_hub() {
         let found: Vec<(f64, u64)> = page.hits.iter().map(|h| (h.score, h.id)).collect();
         assert_same_ranking(&found, &oracle, tie, &format!("query {i}"));
         for hit in &page.hits {
-            let sum = hit.distance_term + hit.activity_term + hit.members_term;
+            let sum = hit.distance_term + hit.activity_term + hit.members_term + hit.freshness_term;
             assert!((sum - hit.score).abs() < 1e-12);
+            if i % 2 == 0 {
+                assert_eq!(hit.freshness_term, 0.0);
+            }
         }
     }
 }

@@ -204,6 +204,54 @@ fn generated_events_go_beside_the_hubs_and_build_reads_them() {
 }
 
 #[test]
+fn ranked_weighs_freshness_as_the_library_does() {
+    // Hubs only: activity is zero, so members, distance and freshness decide.
+    let setup = Setup::new();
+    let snapshot = setup.open();
+    let weights = hubdex::Weights {
+        freshness: 1.5,
+        freshness_half_life_days: 120.0,
+        ..hubdex::Weights::default()
+    };
+    let (lat, lon) = {
+        let hub = snapshot.hub_at(0).unwrap();
+        (hub.lat(), hub.lon())
+    };
+    let printed = json_lines(&success(&[
+        "ranked",
+        setup.snap(),
+        "--lat",
+        &lat.to_string(),
+        "--lon",
+        &lon.to_string(),
+        "--radius-km",
+        "40",
+        "--k",
+        "12",
+        "--w-freshness",
+        "1.5",
+        "--freshness-half-life-days",
+        "120",
+    ]));
+    let expected = snapshot
+        .ranked(
+            &hubdex::Ranked::new(lat, lon, 40_000.0)
+                .k(12)
+                .weights(weights),
+        )
+        .unwrap()
+        .hits;
+    assert_eq!(printed.len(), expected.len());
+    assert!(!expected.is_empty());
+    for (line, hit) in printed.iter().zip(&expected) {
+        assert_eq!(line["id"].as_u64(), Some(hit.id));
+        let fresh = line["components"]["freshness"].as_f64().unwrap();
+        assert!((fresh - hit.freshness_term).abs() < 1e-12);
+        assert!(fresh > 0.0 && fresh <= 1.5, "{fresh}");
+    }
+}
+
+#[test]
 fn events_follow_their_file_name_into_ndjson() {
     let dir = tempfile::tempdir().unwrap();
     let hubs = dir.path().join("hubs.ndjson");

@@ -192,6 +192,12 @@ pub(crate) struct RankedArgs {
     /// Weight of members.
     #[arg(long, default_value_t = Weights::default().members)]
     w_members: f64,
+    /// Weight of freshness (how new a hub is).
+    #[arg(long, default_value_t = Weights::default().freshness)]
+    w_freshness: f64,
+    /// Age in days that earns half the freshness weight.
+    #[arg(long, value_name = "DAYS", default_value_t = Weights::default().freshness_half_life_days)]
+    freshness_half_life_days: f64,
     /// Keep only hubs having any of these categories; repeat for more.
     #[arg(long = "category", value_name = "SLUG")]
     categories: Vec<String>,
@@ -223,6 +229,8 @@ pub(crate) struct RankedOptions {
     w_distance: Option<f64>,
     w_activity: Option<f64>,
     w_members: Option<f64>,
+    w_freshness: Option<f64>,
+    freshness_half_life_days: Option<f64>,
     categories: Option<Vec<String>>,
     verified: Option<bool>,
     min_members: Option<u32>,
@@ -250,6 +258,8 @@ impl Command for RankedCommand {
             w_distance: line.w_distance.or(d.w_distance),
             w_activity: line.w_activity.or(d.w_activity),
             w_members: line.w_members.or(d.w_members),
+            w_freshness: line.w_freshness.or(d.w_freshness),
+            freshness_half_life_days: line.freshness_half_life_days.or(d.freshness_half_life_days),
             categories: line.categories.or(d.categories),
             verified: line.verified.or(d.verified),
             min_members: line.min_members.or(d.min_members),
@@ -281,6 +291,10 @@ impl Command for RankedCommand {
             distance: o.w_distance.unwrap_or(defaults.distance),
             activity: o.w_activity.unwrap_or(defaults.activity),
             members: o.w_members.unwrap_or(defaults.members),
+            freshness: o.w_freshness.unwrap_or(defaults.freshness),
+            freshness_half_life_days: o
+                .freshness_half_life_days
+                .unwrap_or(defaults.freshness_half_life_days),
             ..defaults
         };
         let mut filter = Filter::new();
@@ -329,6 +343,7 @@ impl Command for RankedCommand {
                         "distance": hit.distance_term,
                         "activity": hit.activity_term,
                         "members": hit.members_term,
+                        "freshness": hit.freshness_term,
                     },
                     "activity": hit.activity,
                     "members": hit.members,
@@ -353,6 +368,8 @@ pub(crate) fn ranked(args: &RankedArgs) -> Outcome {
         w_distance: Some(args.w_distance),
         w_activity: Some(args.w_activity),
         w_members: Some(args.w_members),
+        w_freshness: Some(args.w_freshness),
+        freshness_half_life_days: Some(args.freshness_half_life_days),
         categories: Some(args.categories.clone()),
         verified: Some(args.verified),
         min_members: Some(args.min_members),

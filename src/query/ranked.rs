@@ -14,6 +14,7 @@ use crate::bytes::prefetch;
 use crate::decay::Decay;
 use crate::error::QueryError;
 use crate::format::activity::{NodeCorners, CORNERS};
+use crate::format::hubs::UNKNOWN_TIME;
 use crate::format::tree::node_start;
 use crate::format::SectionKind;
 use crate::sphere::{radius_key, Key, Probe, EARTH_RADIUS_M};
@@ -22,9 +23,11 @@ use crate::Snapshot;
 /// Weights and pivots of the ranked score.
 ///
 /// `score = distance · decay(d) + activity · a / (a + activity_pivot) + members · m / (m +
-/// members_pivot)`, where `d` is the distance in metres, `a` the hub's activity score and `m`
-/// its member count. Each term lies in `[0, weight]`; a pivot is the value that earns half
-/// its weight.
+/// members_pivot) + freshness · 2^(−age / freshness_half_life_days)`, where `d` is the
+/// distance in metres, `a` the hub's activity score, `m` its member count and `age` the days
+/// from its creation to the snapshot's `as_of` (none for a hub created later; a hub without a
+/// creation time gets no freshness). Each term lies in `[0, weight]`; a pivot is the value
+/// that earns half its weight, the half-life the age that earns half the freshness weight.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Weights {
     /// Weight of the distance decay. Default 1.
@@ -37,6 +40,10 @@ pub struct Weights {
     pub activity_pivot: f64,
     /// Members that earn half the members weight. Default 100.
     pub members_pivot: f64,
+    /// Weight of freshness: how new the hub is. Default 0 (off).
+    pub freshness: f64,
+    /// Age in days that earns half the freshness weight. Default 90.
+    pub freshness_half_life_days: f64,
 }
 
 impl Default for Weights {
@@ -47,6 +54,8 @@ impl Default for Weights {
             members: 0.5,
             activity_pivot: 5.0,
             members_pivot: 100.0,
+            freshness: 0.0,
+            freshness_half_life_days: 90.0,
         }
     }
 }
@@ -57,6 +66,7 @@ impl Weights {
             ("weight.distance", self.distance),
             ("weight.activity", self.activity),
             ("weight.members", self.members),
+            ("weight.freshness", self.freshness),
         ];
         for (parameter, value) in weights {
             if !(value.is_finite() && value >= 0.0) {
@@ -70,6 +80,7 @@ impl Weights {
         for (parameter, value) in [
             ("activity_pivot", self.activity_pivot),
             ("members_pivot", self.members_pivot),
+            ("freshness_half_life_days", self.freshness_half_life_days),
         ] {
             if !(value.is_finite() && value > 0.0) {
                 return Err(QueryError::InvalidParameter {
@@ -91,6 +102,17 @@ impl Weights {
             self.activity * (activity / (activity + self.activity_pivot)),
             self.members * (members / (members + self.members_pivot)),
         ]
+    }
+
+    /// The freshness term of a hub created at `created` (unix seconds, or
+    /// [`UNKNOWN_TIME`]) in a snapshot built as of `as_of`.
+    #[inline]
+    pub(crate) fn freshness_term(&self, created: i64, as_of: i64) -> f64 {
+        if self.freshness == 0.0 || created == UNKNOWN_TIME {
+            return 0.0;
+        }
+        let age_days = as_of.saturating_sub(created).max(0) as f64 / 86_400.0;
+        self.freshness * (-age_days / self.freshness_half_life_days).exp2()
     }
 
     /// The best activity and members terms over the corners whose members `count`, or -1
@@ -124,6 +146,8 @@ impl Weights {
             self.members,
             self.activity_pivot,
             self.members_pivot,
+            self.freshness,
+            self.freshness_half_life_days,
         ] {
             hasher.write_u64(value.to_bits());
         }
@@ -154,7 +178,7 @@ pub struct RankedHit {
     pub id: u64,
     /// Great-circle distance from the query point, metres.
     pub distance_m: f64,
-    /// The score: the sum of the three terms below.
+    /// The score: the sum of the four terms below.
     pub score: f64,
     /// `weights.distance · decay(distance)`.
     pub distance_term: f64,
@@ -162,6 +186,8 @@ pub struct RankedHit {
     pub activity_term: f64,
     /// `weights.members · m / (m + members_pivot)`.
     pub members_term: f64,
+    /// `weights.freshness · 2^(−age / freshness_half_life_days)`.
+    pub freshness_term: f64,
     /// The hub's activity score.
     pub activity: f64,
     /// The hub's members.
@@ -435,6 +461,9 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             Some(&activity) => f64::from(activity),
             None => health.get(position).map_or(0.0, |h| f64::from(h.activity)),
         };
+        let as_of = self.as_of();
+        let created_at =
+            |position: usize| hubs.created.get(position).copied().unwrap_or(UNKNOWN_TIME);
         // Allocated by the first ranked search a scratch serves, then reused.
         let mut bounds = scratch.decay.take().unwrap_or_default();
         bounds.prepare(decay, limit);
@@ -504,7 +533,8 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                         terms[1] + terms[2]
                     }
                 };
-                let bound = weights.distance * bounds.at_most(lower, decay) + standing;
+                let bound =
+                    weights.distance * bounds.at_most(lower, decay) + standing + weights.freshness;
                 // Room for the rounding of sums taken in another order.
                 Some(best::Bound::score(bound + bound.abs() * SLACK))
             },
@@ -515,7 +545,9 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 // members to enter once the top is full; most hubs of a dense city fall short
                 // of one, before their distance is computed.
                 let (least_activity, least_members) = match top.threshold() {
-                    Some(threshold) => least_standing(&weights, threshold - weights.distance),
+                    Some(threshold) => {
+                        least_standing(&weights, threshold - weights.distance - weights.freshness)
+                    }
                     None => (f64::NEG_INFINITY, f64::NEG_INFINITY),
                 };
                 for position in range {
@@ -538,7 +570,10 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                     // The bucket's decay bounds the hub's: most hubs that come this far
                     // still fall short, before the exact distance and decay are computed.
                     let terms = weights.terms(1.0, activity, f64::from(members));
-                    let most = weights.distance * bounds.at_most(key, decay) + terms[1] + terms[2];
+                    let most = weights.distance * bounds.at_most(key, decay)
+                        + terms[1]
+                        + terms[2]
+                        + weights.freshness;
                     if !top.wants(most + most.abs() * SLACK) {
                         continue;
                     }
@@ -563,8 +598,9 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                     let distance_m = probe.distance_of(key, point);
                     let terms =
                         weights.terms(decay.value(distance_m), activity, f64::from(members));
+                    let fresh = weights.freshness_term(created_at(position), as_of);
                     let hit = Scored {
-                        score: terms[0] + terms[1] + terms[2],
+                        score: terms[0] + terms[1] + terms[2] + fresh,
                         tie: 0.0,
                         id,
                         position: position as u32,
@@ -593,6 +629,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 distance_term: terms[0],
                 activity_term: terms[1],
                 members_term: terms[2],
+                freshness_term: weights.freshness_term(created_at(position), as_of),
                 activity,
                 members,
             });
@@ -654,7 +691,9 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 query
                     .weights
                     .terms(query.decay.value(distance_m), activity, f64::from(members));
-            let score = terms[0] + terms[1] + terms[2];
+            let created = hubs.created.get(p).copied().unwrap_or(UNKNOWN_TIME);
+            let fresh = query.weights.freshness_term(created, self.as_of());
+            let score = terms[0] + terms[1] + terms[2] + fresh;
             let past = after.is_some_and(|(s, i)| !(score < s || (score == s && id > i)));
             if past {
                 continue;
@@ -667,6 +706,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 distance_term: terms[0],
                 activity_term: terms[1],
                 members_term: terms[2],
+                freshness_term: fresh,
                 activity,
                 members,
             });
@@ -711,8 +751,37 @@ mod tests {
                     members,
                     activity_pivot,
                     members_pivot,
+                    ..Weights::default()
                 },
             )
+    }
+
+    #[test]
+    fn freshness_halves_every_half_life_and_is_zero_without_a_creation_time() {
+        const DAY: i64 = 86_400;
+        let weights = Weights {
+            freshness: 2.0,
+            freshness_half_life_days: 30.0,
+            ..Weights::default()
+        };
+        let as_of = 1_767_225_600;
+        // (created, expected term), by hand: 2 · 2^(−age / 30 days).
+        for (created, expected) in [
+            (as_of, 2.0),
+            (as_of + 5 * DAY, 2.0),
+            (as_of - 30 * DAY, 1.0),
+            (as_of - 60 * DAY, 0.5),
+            (as_of - 15 * DAY, 2.0 / std::f64::consts::SQRT_2),
+            (UNKNOWN_TIME, 0.0),
+        ] {
+            let term = weights.freshness_term(created, as_of);
+            assert!(
+                (term - expected).abs() < 1e-12,
+                "{created}: {term} vs {expected}"
+            );
+        }
+        // Off by default, whatever the age.
+        assert_eq!(Weights::default().freshness_term(as_of, as_of), 0.0);
     }
 
     proptest! {
