@@ -180,8 +180,10 @@ impl Upcoming {
 
     pub(crate) fn hash(&self) -> u32 {
         let mut hasher = cursor::query_hasher();
+        // The tag changed when pages by start began to break ties by distance: cursors of
+        // earlier builds, whose keys meant something else, are refused rather than misread.
         (
-            "upcoming",
+            "upcoming, ties by distance",
             self.lat.to_bits(),
             self.lon.to_bits(),
             self.radius_m.to_bits(),
