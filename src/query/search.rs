@@ -377,7 +377,20 @@ impl<'a> Search<'a> {
     /// storage order.
     pub(crate) fn within(&self, order: Order, scratch: &mut Scratch) {
         scratch.found.clear();
-        let stack = &mut scratch.stack;
+        self.walk_within(&mut scratch.stack, &mut scratch.found);
+        if order == Order::Distance {
+            super::order::sort(&mut scratch.found, &mut scratch.sort);
+        }
+    }
+
+    /// Every point with a key up to the limit, straight into `hits` in storage order: one
+    /// pass, where [`Search::within`] and [`Search::hits`] take two.
+    pub(crate) fn within_hits(&self, scratch: &mut Scratch, hits: &mut Vec<Hit>) {
+        self.walk_within(&mut scratch.stack, hits);
+    }
+
+    /// Walks the nodes within the limit, left first, and hands `out` their points.
+    fn walk_within(&self, stack: &mut Vec<Frame>, out: &mut impl Found) {
         stack.clear();
         let open = self.filter.is_open();
         stack.extend(self.frame(0, 0, self.limit, open));
@@ -390,13 +403,7 @@ impl<'a> Search<'a> {
             });
             if inside || frame.level == self.tree.depth {
                 // A node wholly inside the radius is one run of points with no range test.
-                self.collect(
-                    frame.level,
-                    u64::from(frame.position),
-                    !inside,
-                    open,
-                    &mut scratch.found,
-                );
+                self.collect(frame.level, u64::from(frame.position), !inside, open, out);
                 continue;
             }
             let (level, left) = (frame.level + 1, u64::from(frame.position) * 2);
@@ -404,12 +411,9 @@ impl<'a> Search<'a> {
             stack.extend(self.frame(level, left + 1, self.limit, open));
             stack.extend(self.frame(level, left, self.limit, open));
         }
-        if order == Order::Distance {
-            super::order::sort(&mut scratch.found, &mut scratch.sort);
-        }
     }
 
-    fn collect(&self, level: u32, position: u64, test: bool, open: bool, out: &mut Vec<Candidate>) {
+    fn collect(&self, level: u32, position: u64, test: bool, open: bool, out: &mut impl Found) {
         let range = self.range(level, position);
         let Some(points) = self.tree.points.get(range.clone()) else {
             return;
@@ -420,14 +424,45 @@ impl<'a> Search<'a> {
                 continue;
             }
             if self.admits(position, key, open) {
-                let id = self.ids[position];
-                out.push(Candidate {
-                    key,
-                    id,
-                    position: position as u32,
-                });
+                out.found(self, key, position, point);
             }
         }
+    }
+
+    /// The distance of a point with `key`: a near key holds the squared chord already.
+    #[inline(always)]
+    fn distance_of(&self, key: Key, point: &Quantized) -> f64 {
+        match key.near_distance_m() {
+            Some(distance_m) => distance_m,
+            None => self.probe.distance_of(key, point),
+        }
+    }
+}
+
+/// Where a walk puts the points it finds.
+trait Found {
+    fn found(&mut self, search: &Search<'_>, key: Key, position: usize, point: &Quantized);
+}
+
+impl Found for Vec<Candidate> {
+    #[inline(always)]
+    fn found(&mut self, search: &Search<'_>, key: Key, position: usize, _: &Quantized) {
+        self.push(Candidate {
+            key,
+            id: search.ids[position],
+            position: position as u32,
+        });
+    }
+}
+
+impl Found for Vec<Hit> {
+    #[inline(always)]
+    fn found(&mut self, search: &Search<'_>, key: Key, position: usize, point: &Quantized) {
+        self.push(Hit {
+            position: position as u32,
+            id: search.ids[position],
+            distance_m: search.distance_of(key, point),
+        });
     }
 }
 

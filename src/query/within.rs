@@ -140,9 +140,15 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
 
         // TODO(#2): p99 of 10 km in the densest cities is about 100 µs against a 30 µs
         // target; those queries return over 10,000 hubs, about 5 ns a hit.
-        match query.limit {
-            Some(limit) => search.nearest(limit.min(self.hub_count()), scratch),
-            None => search.within(query.order, scratch),
+        match (query.limit, query.order) {
+            (Some(limit), _) => search.nearest(limit.min(self.hub_count()), scratch),
+            (None, Order::Distance) => search.within(query.order, scratch),
+            (None, Order::Storage) => {
+                // Unordered and unlimited: no cursor to make, the hits go straight out.
+                scratch.found.clear();
+                search.within_hits(scratch, hits);
+                return Ok(None);
+            }
         }
         search.hits(&scratch.found, hits);
 
