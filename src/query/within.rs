@@ -138,7 +138,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             .map(|c| c.resume(fingerprint, hash))
             .transpose()?;
 
-        // TODO(#2): p99 of 10 km in the densest cities is about 100 µs against a 30 µs
+        // TODO(#2): p99 of 10 km in the densest cities is about 90 µs against a 30 µs
         // target; those queries return over 10,000 hubs, about 5 ns a hit.
         match (query.limit, query.order) {
             (Some(limit), _) => search.nearest(limit.min(self.hub_count()), scratch),
