@@ -228,6 +228,10 @@ impl TimeWindow {
                 };
             }
         }
+        // No fine bucket is marked: nothing starts before the fine ones end.
+        if self.fine.is_some() && self.to < grid.fine_end() {
+            return None;
+        }
         let coarse = mask.first_in(self.coarse.0, self.coarse.1)?;
         let mut earliest = match coarse {
             // The first bucket also holds every earlier start: no bound but `from`.
@@ -237,18 +241,8 @@ impl TimeWindow {
                 .saturating_add(seconds(coarse.saturating_mul(grid.coarse_width)))
                 .max(self.from),
         };
-        if let Some((first, last)) = self.fine {
-            match mask.first_in(TIME_BUCKETS + first, TIME_BUCKETS + last) {
-                Some(bit) => {
-                    let bucket = bit - TIME_BUCKETS;
-                    let start = grid
-                        .fine_base
-                        .saturating_add(seconds(bucket.saturating_mul(grid.fine_width)));
-                    earliest = earliest.max(start);
-                }
-                None if self.to < grid.fine_end() => return None,
-                None => earliest = earliest.max(grid.fine_end()),
-            }
+        if self.fine.is_some() {
+            earliest = earliest.max(grid.fine_end());
         }
         if earliest > self.to {
             return None;

@@ -104,15 +104,15 @@ impl Weights {
         ]
     }
 
-    /// The freshness term of a hub created at `created()` (unix seconds, or
-    /// [`UNKNOWN_TIME`]) in a snapshot built as of `as_of`; `created` is not called (its
-    /// column not read) when the weight is 0.
+    /// The freshness term of the hub at `position` of the creation column `created` (unix
+    /// seconds, or [`UNKNOWN_TIME`]) in a snapshot built as of `as_of`; the column is not read
+    /// when the weight is 0.
     #[inline]
-    pub(crate) fn freshness_term(&self, created: impl FnOnce() -> i64, as_of: i64) -> f64 {
+    pub(crate) fn freshness_term(&self, created: &[i64], position: usize, as_of: i64) -> f64 {
         if self.freshness == 0.0 {
             return 0.0;
         }
-        let created = created();
+        let created = created.get(position).copied().unwrap_or(UNKNOWN_TIME);
         if created == UNKNOWN_TIME {
             return 0.0;
         }
@@ -467,8 +467,6 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
             None => health.get(position).map_or(0.0, |h| f64::from(h.activity)),
         };
         let as_of = self.as_of();
-        let created_at =
-            |position: usize| hubs.created.get(position).copied().unwrap_or(UNKNOWN_TIME);
         // Allocated by the first ranked search a scratch serves, then reused.
         let mut bounds = scratch.decay.take().unwrap_or_default();
         bounds.prepare(decay, limit);
@@ -603,7 +601,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                     let distance_m = probe.distance_of(key, point);
                     let terms =
                         weights.terms(decay.value(distance_m), activity, f64::from(members));
-                    let fresh = weights.freshness_term(|| created_at(position), as_of);
+                    let fresh = weights.freshness_term(hubs.created, position, as_of);
                     let hit = Scored {
                         score: terms[0] + terms[1] + terms[2] + fresh,
                         tie: 0.0,
@@ -634,7 +632,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 distance_term: terms[0],
                 activity_term: terms[1],
                 members_term: terms[2],
-                freshness_term: weights.freshness_term(|| created_at(position), as_of),
+                freshness_term: weights.freshness_term(hubs.created, position, as_of),
                 activity,
                 members,
             });
@@ -696,8 +694,7 @@ impl<B: AsRef<[u8]>> Snapshot<B> {
                 query
                     .weights
                     .terms(query.decay.value(distance_m), activity, f64::from(members));
-            let created = || hubs.created.get(p).copied().unwrap_or(UNKNOWN_TIME);
-            let fresh = query.weights.freshness_term(created, self.as_of());
+            let fresh = query.weights.freshness_term(hubs.created, p, self.as_of());
             let score = terms[0] + terms[1] + terms[2] + fresh;
             let past = after.is_some_and(|(s, i)| !(score < s || (score == s && id > i)));
             if past {
@@ -779,14 +776,14 @@ mod tests {
             (as_of - 15 * DAY, 2.0 / std::f64::consts::SQRT_2),
             (UNKNOWN_TIME, 0.0),
         ] {
-            let term = weights.freshness_term(|| created, as_of);
+            let term = weights.freshness_term(&[created], 0, as_of);
             assert!(
                 (term - expected).abs() < 1e-12,
                 "{created}: {term} vs {expected}"
             );
         }
         // Off by default, whatever the age.
-        assert_eq!(Weights::default().freshness_term(|| as_of, as_of), 0.0);
+        assert_eq!(Weights::default().freshness_term(&[as_of], 0, as_of), 0.0);
     }
 
     proptest! {

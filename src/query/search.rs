@@ -231,13 +231,9 @@ impl<'a> Search<'a> {
     pub(crate) fn hits(&self, found: &[Candidate], hits: &mut Vec<Hit>) {
         hits.reserve(found.len());
         for candidate in found {
-            // A near key holds the squared chord; only a far one needs the point again.
-            let distance_m = match candidate.key.near_distance_m() {
-                Some(distance_m) => distance_m,
-                None => match self.tree.points.get(candidate.position as usize) {
-                    Some(point) => self.probe.distance_of(candidate.key, point),
-                    None => continue,
-                },
+            let Some(distance_m) = self.distance_of(candidate.key, candidate.position as usize)
+            else {
+                continue;
             };
             hits.push(Hit {
                 position: candidate.position,
@@ -424,29 +420,30 @@ impl<'a> Search<'a> {
                 continue;
             }
             if self.admits(position, key, open) {
-                out.found(self, key, position, point);
+                out.found(self, key, position);
             }
         }
     }
 
-    /// The distance of a point with `key`: a near key holds the squared chord already.
+    /// The distance of the point at `position` with `key`: a near key holds the squared
+    /// chord already, only a far one reads the point again (`None` if it is out of range).
     #[inline(always)]
-    fn distance_of(&self, key: Key, point: &Quantized) -> f64 {
+    fn distance_of(&self, key: Key, position: usize) -> Option<f64> {
         match key.near_distance_m() {
-            Some(distance_m) => distance_m,
-            None => self.probe.distance_of(key, point),
+            Some(distance_m) => Some(distance_m),
+            None => Some(self.probe.distance_of(key, self.tree.points.get(position)?)),
         }
     }
 }
 
 /// Where a walk puts the points it finds.
 trait Found {
-    fn found(&mut self, search: &Search<'_>, key: Key, position: usize, point: &Quantized);
+    fn found(&mut self, search: &Search<'_>, key: Key, position: usize);
 }
 
 impl Found for Vec<Candidate> {
     #[inline(always)]
-    fn found(&mut self, search: &Search<'_>, key: Key, position: usize, _: &Quantized) {
+    fn found(&mut self, search: &Search<'_>, key: Key, position: usize) {
         self.push(Candidate {
             key,
             id: search.ids[position],
@@ -457,12 +454,14 @@ impl Found for Vec<Candidate> {
 
 impl Found for Vec<Hit> {
     #[inline(always)]
-    fn found(&mut self, search: &Search<'_>, key: Key, position: usize, point: &Quantized) {
-        self.push(Hit {
-            position: position as u32,
-            id: search.ids[position],
-            distance_m: search.distance_of(key, point),
-        });
+    fn found(&mut self, search: &Search<'_>, key: Key, position: usize) {
+        if let Some(distance_m) = search.distance_of(key, position) {
+            self.push(Hit {
+                position: position as u32,
+                id: search.ids[position],
+                distance_m,
+            });
+        }
     }
 }
 
